@@ -661,7 +661,9 @@ class PoliteClient:
         try:
             response = self._send(self.mirrored(robots_url), host, self._request_headers(None, None, None))
         except requests.RequestException as e:
-            logger.warning("robots.txt of %s unreachable (%s); assuming everything is allowed", netloc, e)
+            logger.warning(
+                "robots.txt of %s unreachable (%s); assuming everything is allowed", netloc, _short_reason(e)
+            )
             return _parse_robots("")
         status = response.status_code
         if 200 <= status < 300 and not _is_anti_bot_page(response.content):
@@ -674,8 +676,12 @@ class PoliteClient:
             self._save_robots(netloc, robots_url, status, "")
             return _parse_robots("")
         # Throttling or a server error says nothing about the rules: allow, but only for this run.
+        what = "the anti-bot page" if 200 <= status < 300 else "an error"
         logger.warning(
-            "robots.txt of %s: HTTP %d; assuming everything is allowed for this run", netloc, status
+            "robots.txt of %s: HTTP %d (%s); assuming everything is allowed for this run",
+            netloc,
+            status,
+            what,
         )
         return _parse_robots("")
 

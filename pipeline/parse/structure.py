@@ -35,6 +35,8 @@ HEADING_PART = re.compile(r"^розділ\s+([IVXLCDMІХ]+|\d+(?:-\d+)?)\s*\.?\
 HEADING_CHAPTER = re.compile(r"^глава\s+(\d+(?:-\d+)?)\s*\.?\s*(.*)$", re.S | re.I)
 HEADING_BOOK = re.compile(r"^(загальна|особлива)\s+частина\s*$", re.I)
 EXCLUDED = re.compile(r"виключ", re.I)
+# "{Статтю 202 виключено ...}": an article repealed with no label of its own left in the text.
+REPEALED_ARTICLE_NOTE = re.compile(r"^Статт(?:ю|і)\s+(\d+(?:\s*-\s*\d+)*)\s+виключ")
 
 _CYRILLIC_ROMAN = str.maketrans({"І": "I", "Х": "X"})
 _BOOKS = {"загальна": "general", "особлива": "special"}
@@ -335,9 +337,13 @@ def _dispatch(b: _Builder, block: Block, next_item: str | None) -> None:
         title = m.group(2) if m else text
         b.article_label(block.label or (m.group(1) if m else "?"), title, anchor, in_note=False)
     elif style == "note":
-        if block.label:
-            b.article_label(block.label, "", anchor, in_note=True)
-        b.note(_strip_braces(text), anchor)
+        body = _strip_braces(text)
+        label = block.label
+        if not label and (m := REPEALED_ARTICLE_NOTE.match(body)):
+            label = m.group(1)
+        if label:
+            b.article_label(label, "", anchor, in_note=True)
+        b.note(body, anchor)
     elif style == "body":
         _body(b, text, anchor, next_item)
 
