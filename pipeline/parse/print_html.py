@@ -21,7 +21,7 @@ from pipeline.records import ParsedAct, ParseWarning
 from pipeline.text import clean, nfc
 
 _STAMP_EDITION = re.compile(r"Редакція\s+від\s+(\d{2})\.(\d{2})\.(\d{4})")
-_STAMP_BASIS = re.compile(r"підстава\s*[—–-]\s*([^\s,<]+)")
+_STAMP_BASIS = re.compile(r"підстава\s*[—–-]\s*([^\s<]+(?:,\s*\d[^\s,<]*)*)")
 _SIGNATURE_CLASSES = {"rvps4", "rvps15"}
 _END_MARKERS = ("Публікації документа", 'class="stamp"', "class=stamp")
 
@@ -74,6 +74,8 @@ def _title_tag(root: lxml.html.HtmlElement) -> str | None:
 def _stamp(root: lxml.html.HtmlElement) -> tuple[dt.date | None, str | None]:
     for el in root.iter("div"):
         if "stamp" in (el.get("class") or "").split():
+            for br in el.iter("br"):
+                br.tail = "\n" + (br.tail or "")
             text = clean(el.text_content())
             date = None
             if m := _STAMP_EDITION.search(text):

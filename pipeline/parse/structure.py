@@ -39,6 +39,20 @@ EXCLUDED = re.compile(r"виключ", re.I)
 REPEALED_ARTICLE_NOTE = re.compile(r"^Статт(?:ю|і)\s+(\d+(?:\s*-\s*\d+)*)\s+виключ")
 
 _CYRILLIC_ROMAN = str.maketrans({"І": "I", "Х": "X"})
+# Subpoint letters in eIds are Latin (ids.md: "а)" -> subpoint_a), by the national transliteration, with
+# ї -> yi and й -> j so that no two letters of the alphabet share an id.
+_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "yi", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "yu", "я": "ya",
+}
+
+
+def latin_letter(letter: str) -> str:
+    """"а" -> "a", "б-1" -> "b-1": the eId form of a subpoint letter."""
+    head, sep, tail = letter.partition("-")
+    return "".join(_LATIN.get(ch, ch) for ch in head.lower()) + sep + tail
 _BOOKS = {"загальна": "general", "особлива": "special"}
 
 
@@ -232,7 +246,7 @@ class _Builder:
             self.warnings.append(ParseWarning(f"subpoint {letter}) outside a point", anchor, parent))
         else:
             parent = state.point
-        eid = self.emit(f"{parent}__subpoint_{letter}", "subpoint", parent=parent, text=text, number=letter,
+        eid = self.emit(f"{parent}__subpoint_{latin_letter(letter)}", "subpoint", parent=parent, text=text, number=letter,
                         anchor=anchor)
         if state is not None:
             state.subpoint = eid
