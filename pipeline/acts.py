@@ -24,8 +24,9 @@ _HEADER = (
 def validate_nreg(nreg: str) -> str:
     nreg = nreg.strip()
     if not NREG_RE.match(nreg):
-        raise ConfigError(f"not a portal registration number (nreg): {nreg!r}; expected e.g. 4495-17",
-                          work=nreg or None)
+        raise ConfigError(
+            f"not a portal registration number (nreg): {nreg!r}; expected e.g. 4495-17", work=nreg or None
+        )
     return nreg
 
 

@@ -58,24 +58,45 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--acts", nargs="+", metavar="NREG", help="only these tracked acts (default: all)")
         p.add_argument("--history", action="store_true", help="also backfill earlier editions of each act")
         p.add_argument("--since", metavar="DATE", help="with --history: only editions from DATE (YYYY-MM-DD)")
-        p.add_argument("--mirror", metavar="URL",
-                       help="send every request for https://HOST/PATH to URL/HOST/PATH (a local mirror)")
-        p.add_argument("--delay", type=float, metavar="SECONDS",
-                       help="pause between requests to one host (default 5 s for the portal; 0 for a mirror)")
+        p.add_argument(
+            "--mirror",
+            metavar="URL",
+            help="send every request for https://HOST/PATH to URL/HOST/PATH (a local mirror)",
+        )
+        p.add_argument(
+            "--delay",
+            type=float,
+            metavar="SECONDS",
+            help="pause between requests to one host (default 5 s for the portal; 0 for a mirror)",
+        )
         p.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE, help="tracked acts (TOML)")
-        p.add_argument("--archive", type=Path, default=DEFAULT_ARCHIVE,
-                       help="content-addressed archive of raw responses (default corpora/raw)")
+        p.add_argument(
+            "--archive",
+            type=Path,
+            default=DEFAULT_ARCHIVE,
+            help="content-addressed archive of raw responses (default corpora/raw)",
+        )
         p.add_argument("--no-robots", action="store_true", help="do not read robots.txt (local mirrors only)")
         p.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
-    p = with_db(sub.add_parser("refresh", help="fetch new editions of the tracked acts and store them",
-                               description="Fetch the tracked acts from the portal: one conditional request "
-                               "per act when nothing changed; every new edition parsed and stored."))
+    p = with_db(
+        sub.add_parser(
+            "refresh",
+            help="fetch new editions of the tracked acts and store them",
+            description="Fetch the tracked acts from the portal: one conditional request "
+            "per act when nothing changed; every new edition parsed and stored.",
+        )
+    )
     with_fetch(p)
     p.set_defaults(func=cmd_refresh)
 
-    p = with_db(sub.add_parser("run", help="the main job: refresh, then every later stage, outputs in outputs/",
-                               description="Refresh the corpus, then write what a scholar opens to outputs/."))
+    p = with_db(
+        sub.add_parser(
+            "run",
+            help="the main job: refresh, then every later stage, outputs in outputs/",
+            description="Refresh the corpus, then write what a scholar opens to outputs/.",
+        )
+    )
     with_fetch(p)
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="output folder (default outputs/)")
     p.set_defaults(func=cmd_run)
@@ -97,9 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_diff)
 
-    p = with_db(sub.add_parser("search", help="full-text search (any inflected form of each word)",
-                               description='Every word must occur in some inflected form; "quoted phrases" '
-                               "match exactly. Searches the newest edition of each act."))
+    p = with_db(
+        sub.add_parser(
+            "search",
+            help="full-text search (any inflected form of each word)",
+            description='Every word must occur in some inflected form; "quoted phrases" '
+            "match exactly. Searches the newest edition of each act.",
+        )
+    )
     p.add_argument("query")
     p.add_argument("--act", metavar="NREG", help="only this act")
     p.add_argument("--limit", type=int, default=20)
@@ -164,8 +190,9 @@ def _selected_acts(args: argparse.Namespace) -> list[TrackedAct]:
     by_nreg = {a.nreg: a for a in acts}
     unknown = [n for n in args.acts if n not in by_nreg]
     if unknown:
-        raise NormgapError(f"not tracked: {', '.join(unknown)} (add with `normgap acts add NREG`)",
-                           path=str(args.acts_file))
+        raise NormgapError(
+            f"not tracked: {', '.join(unknown)} (add with `normgap acts add NREG`)", path=str(args.acts_file)
+        )
     return [by_nreg[n] for n in args.acts]
 
 
@@ -183,8 +210,11 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
     if since and not args.history:
         raise NormgapError("--since goes with --history (earlier editions from that date)")
     client = PoliteClient(
-        delay=args.delay, mirror=args.mirror, archive=RawArchive(args.archive),
-        respect_robots=not args.no_robots, robots_cache_dir=args.archive / "robots",
+        delay=args.delay,
+        mirror=args.mirror,
+        archive=RawArchive(args.archive),
+        respect_robots=not args.no_robots,
+        robots_cache_dir=args.archive / "robots",
     )
     with open_store(args.db) as store, client:
         source = RadaSource(client, state_dir=args.archive / "state")
@@ -233,9 +263,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     code, _ = _refresh(args)
     if code == EXIT_UNREACHABLE:
-        _err("normgap: no network? For offline work serve a mirror and pass --mirror URL, e.g.\n"
-             "  python ../shared/rada-mirror/serve.py --root ../shared/rada-mirror --port 8765 &\n"
-             "  normgap run --mirror http://127.0.0.1:8765 --delay 0")
+        _err(
+            "normgap: no network? For offline work serve a mirror and pass --mirror URL, e.g.\n"
+            "  python ../shared/rada-mirror/serve.py --root ../shared/rada-mirror --port 8765 &\n"
+            "  normgap run --mirror http://127.0.0.1:8765 --delay 0"
+        )
         return code
     with open_store(args.db) as store:
         written = write_corpus_outputs(store, args.out / "corpus")
@@ -281,13 +313,24 @@ def cmd_show(args: argparse.Namespace) -> int:
         provisions = store.subtree(edition, eid) if eid else store.provisions(edition.edition_id)
         notes = store.notes_for(edition, [p.eid for p in provisions])
     if args.json:
-        _out(json.dumps({
-            "id": args.id, "edition": edition.date.isoformat(), "basis": edition.basis,
-            "provisions": [p.__dict__ for p in provisions], "notes": [n.__dict__ for n in notes],
-        }, ensure_ascii=False, indent=2))
+        _out(
+            json.dumps(
+                {
+                    "id": args.id,
+                    "edition": edition.date.isoformat(),
+                    "basis": edition.basis,
+                    "provisions": [p.__dict__ for p in provisions],
+                    "notes": [n.__dict__ for n in notes],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
-    _out(f"{work}#{eid or ''}  — edition of {edition.date.isoformat()}"
-         + (f" (basis {edition.basis})" if edition.basis else ""))
+    _out(
+        f"{work}#{eid or ''}  — edition of {edition.date.isoformat()}"
+        + (f" (basis {edition.basis})" if edition.basis else "")
+    )
     notes_by_target: dict[str, list[str]] = {}
     for n in notes:
         notes_by_target.setdefault(n.target or "", []).append(n.text)
@@ -313,8 +356,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
             raise NotFoundInStoreError(f"no provision {eid} in either edition", provision=args.id)
     changes = diff_provisions(old, new)
     if args.json:
-        _out(json.dumps({"from": old_ed.date.isoformat(), "to": new_ed.date.isoformat(),
-                         "changes": [c.__dict__ for c in changes]}, ensure_ascii=False, indent=2))
+        _out(
+            json.dumps(
+                {
+                    "from": old_ed.date.isoformat(),
+                    "to": new_ed.date.isoformat(),
+                    "changes": [c.__dict__ for c in changes],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
     _out(f"{args.id}: edition {old_ed.date.isoformat()} -> {new_ed.date.isoformat()}")
     if old_ed.edition_id == new_ed.edition_id:
@@ -347,8 +399,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     with open_store(args.db) as store:
         hits = store.search(match, limit=args.limit, work_id=args.act, all_editions=args.all_editions)
     if args.json:
-        _out(json.dumps([{**h.__dict__, "edition_date": h.edition_date.isoformat()} for h in hits],
-                        ensure_ascii=False, indent=2))
+        _out(
+            json.dumps(
+                [{**h.__dict__, "edition_date": h.edition_date.isoformat()} for h in hits],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
     if not hits:
         _out("no matches")
@@ -371,8 +428,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(_parsed_json(parsed), ensure_ascii=False, indent=2))
     else:
-        _out(f"{parsed.title or '(no title)'} — edition {parsed.edition_date or 'unknown'}, "
-             f"{parsed.article_count} articles, {len(parsed.provisions)} provisions, {len(parsed.notes)} notes")
+        _out(
+            f"{parsed.title or '(no title)'} — edition {parsed.edition_date or 'unknown'}, "
+            f"{parsed.article_count} articles, {len(parsed.provisions)} provisions, {len(parsed.notes)} notes"
+        )
         for p in parsed.provisions:
             depth = p.eid.count("__")
             label = p.heading or p.text
@@ -387,9 +446,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def _parsed_json(parsed: ParsedAct) -> dict[str, Any]:
     return {
-        "title": parsed.title, "act_type": parsed.act_type,
+        "title": parsed.title,
+        "act_type": parsed.act_type,
         "edition_date": parsed.edition_date.isoformat() if parsed.edition_date else None,
-        "basis": parsed.basis, "article_count": parsed.article_count,
+        "basis": parsed.basis,
+        "article_count": parsed.article_count,
         "provisions": [p.__dict__ for p in parsed.provisions],
         "notes": [n.__dict__ for n in parsed.notes],
         "warnings": [str(w) for w in parsed.warnings],
@@ -415,4 +476,3 @@ def cmd_acts_remove(args: argparse.Namespace) -> int:
     save_acts(acts, args.acts_file)
     _out(f"no longer tracking {args.nreg} ({len(acts)} acts); its stored editions are kept")
     return EXIT_OK
-

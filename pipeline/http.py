@@ -441,9 +441,7 @@ class PoliteClient:
             return None
         parts = urlsplit(mirror)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
-            raise ConfigError(
-                f"--mirror must be an http(s) base URL like http://127.0.0.1:8765, got {mirror!r}"
-            )
+            raise ConfigError(f"--mirror must be an http(s) base URL like http://127.0.0.1:8765, got {mirror!r}")
         return mirror.rstrip("/")
 
     def _request_headers(
@@ -487,9 +485,7 @@ class PoliteClient:
         self.stats.bytes_received += len(response.content)
         return response
 
-    def _attempt(
-        self, url: str, fetched: str, host: str, headers: Mapping[str, str]
-    ) -> requests.Response | _Failure:
+    def _attempt(self, url: str, fetched: str, host: str, headers: Mapping[str, str]) -> requests.Response | _Failure:
         """Send once: a usable response, a retryable failure, or an exception for a permanent one."""
         try:
             response = self._send(fetched, host, headers)
@@ -528,9 +524,7 @@ class PoliteClient:
 
     # -- retries ------------------------------------------------------------------------------------
 
-    def _fetch_with_retries(
-        self, url: str, fetched: str, host: str, headers: Mapping[str, str]
-    ) -> requests.Response:
+    def _fetch_with_retries(self, url: str, fetched: str, host: str, headers: Mapping[str, str]) -> requests.Response:
         attempt = 0
         while True:
             outcome = self._attempt(url, fetched, host, headers)
@@ -616,9 +610,7 @@ class PoliteClient:
         digest = hashlib.sha256(body).hexdigest()
         archive_path: str | None = None
         if self.archive is not None:
-            digest, archive_path = self.archive.put(
-                body, url=url, status=response.status_code, headers=headers
-            )
+            digest, archive_path = self.archive.put(body, url=url, status=response.status_code, headers=headers)
         return HttpResponse(
             url=url,
             fetched_url=fetched,

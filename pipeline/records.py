@@ -6,7 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 PROVISION_KINDS = (
-    "book", "part", "chp", "hcontainer", "preamble", "art", "para", "point", "subpoint", "al",
+    "book",
+    "part",
+    "chp",
+    "hcontainer",
+    "preamble",
+    "art",
+    "para",
+    "point",
+    "subpoint",
+    "al",
 )
 
 

@@ -53,16 +53,27 @@ class RefreshReport:
             "backoff_sleep_s": round(self.backoff_sleep_s, 3),
             "aborted": self.aborted,
             "acts": [
-                {"nreg": o.nreg, "fetched": o.fetched, "unchanged": o.unchanged,
-                 "new_editions": list(o.new_editions), "failed": o.failed, "warnings": o.warnings,
-                 "requests": o.requests}
+                {
+                    "nreg": o.nreg,
+                    "fetched": o.fetched,
+                    "unchanged": o.unchanged,
+                    "new_editions": list(o.new_editions),
+                    "failed": o.failed,
+                    "warnings": o.warnings,
+                    "requests": o.requests,
+                }
                 for o in self.outcomes
             ],
         }
 
 
 def editions_to_fetch(
-    card: Card, stored: set[dt.date], *, history: bool, since: dt.date | None, today: dt.date | None = None,
+    card: Card,
+    stored: set[dt.date],
+    *,
+    history: bool,
+    since: dt.date | None,
+    today: dt.date | None = None,
 ) -> list[dt.date]:
     """Which editions of the card to fetch, oldest first (pure: the heart of incremental refresh)."""
     today = today or dt.date.today()
@@ -118,17 +129,30 @@ class Refresher:
                 log.error("%s: %s", act.nreg, e)
                 self.store.record_failure(act.nreg, str(e))
                 outcome = ActOutcome(act.nreg, failed=str(e), requests=stats.requests - before)
-            outcome = ActOutcome(outcome.nreg, outcome.fetched, outcome.unchanged, outcome.new_editions,
-                                 outcome.failed, outcome.warnings, stats.requests - before)
+            outcome = ActOutcome(
+                outcome.nreg,
+                outcome.fetched,
+                outcome.unchanged,
+                outcome.new_editions,
+                outcome.failed,
+                outcome.warnings,
+                stats.requests - before,
+            )
             outcomes.append(outcome)
             if on_act_done:
                 on_act_done(outcome)
             if aborted:
-                for rest in acts[len(outcomes):]:
+                for rest in acts[len(outcomes) :]:
                     outcomes.append(ActOutcome(rest.nreg, failed="not attempted: " + aborted))
                 break
-        report = RefreshReport(tuple(outcomes), time.monotonic() - started, stats.requests,
-                               stats.politeness_sleep_s, stats.backoff_sleep_s, aborted)
+        report = RefreshReport(
+            tuple(outcomes),
+            time.monotonic() - started,
+            stats.requests,
+            stats.politeness_sleep_s,
+            stats.backoff_sleep_s,
+            aborted,
+        )
         self.store.finish_run(run_id, report.as_dict())
         return report
 
@@ -157,8 +181,11 @@ class Refresher:
         for date in editions_to_fetch(card, stored, history=history, since=since):
             self._fetch_and_store(run, card, date)
         self.store.record_success(
-            nreg, card=card, card_json=response.body.decode("utf-8") if response.body else card_json,
-            etag=response.etag or etag, last_modified=response.last_modified or last_modified,
+            nreg,
+            card=card,
+            card_json=response.body.decode("utf-8") if response.body else card_json,
+            etag=response.etag or etag,
+            last_modified=response.last_modified or last_modified,
         )
         unchanged = 0 if run.new else 1
         return ActOutcome(nreg, run.fetched, unchanged, tuple(run.new), None, run.warnings)
@@ -175,8 +202,14 @@ class Refresher:
             log.warning("%s: card says edition %s, page stamp says %s", nreg, date, parsed.edition_date)
         basis = next((e.basis for e in card.editions if e.date == date), "") or parsed.basis
         saved = self.store.save_edition(
-            nreg, date, parsed, basis=basis or None, source_url=response.url, raw_sha256=response.sha256,
-            etag=response.etag, last_modified=response.last_modified,
+            nreg,
+            date,
+            parsed,
+            basis=basis or None,
+            source_url=response.url,
+            raw_sha256=response.sha256,
+            etag=response.etag,
+            last_modified=response.last_modified,
         )
         run.warnings += len(parsed.warnings)
         if saved is not None:
@@ -186,14 +219,25 @@ class Refresher:
         """No card (an act missing from open data): the current print page, dated by its stamp."""
         nreg = run.act.nreg
         fetched = self.source.fetch_edition(nreg, None)
-        self.store.log_fetch(nreg, print_url(nreg), fetched.response.status, len(fetched.response.body),
-                             fetched.response.sha256)
+        self.store.log_fetch(
+            nreg,
+            print_url(nreg),
+            fetched.response.status,
+            len(fetched.response.body),
+            fetched.response.sha256,
+        )
         run.fetched += 1
         parsed = fetched.parsed
         assert parsed is not None
         date = parsed.edition_date or dt.date.today()
-        saved = self.store.save_edition(nreg, date, parsed, basis=parsed.basis, source_url=fetched.response.url,
-                                        raw_sha256=fetched.response.sha256)
+        saved = self.store.save_edition(
+            nreg,
+            date,
+            parsed,
+            basis=parsed.basis,
+            source_url=fetched.response.url,
+            raw_sha256=fetched.response.sha256,
+        )
         self.store.record_success(nreg, card=None, card_json=None, etag=None, last_modified=None)
         new = (saved.label.split("@", 1)[1],) if saved else ()
         unchanged = 0 if new else 1

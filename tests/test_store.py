@@ -32,8 +32,7 @@ def store(tmp_path: Path) -> Store:
 
 def _amended(parsed: ParsedAct) -> ParsedAct:
     provisions = tuple(
-        dataclasses.replace(p, text=p.text.replace("невідкладно", "протягом доби"))
-        for p in parsed.provisions
+        dataclasses.replace(p, text=p.text.replace("невідкладно", "протягом доби")) for p in parsed.provisions
     )
     return dataclasses.replace(parsed, provisions=provisions)
 
@@ -68,9 +67,7 @@ def test_same_text_again_writes_nothing(store: Store, parsed: ParsedAct) -> None
     assert len(store.editions("100-20")) == 1
 
 
-def test_changed_text_with_the_same_date_is_a_new_revision_not_an_overwrite(
-    store: Store, parsed: ParsedAct
-) -> None:
+def test_changed_text_with_the_same_date_is_a_new_revision_not_an_overwrite(store: Store, parsed: ParsedAct) -> None:
     first = store.save_edition("100-20", D2, parsed)
     second = store.save_edition("100-20", D2, _amended(parsed))
     assert first is not None and second is not None
@@ -123,9 +120,7 @@ def test_subtree_of_an_article_and_of_a_part(store: Store, parsed: ParsedAct) ->
         ('"митного контролю"', "art_1__para_1__point_2"),
     ],
 )
-def test_search_is_lemma_and_apostrophe_insensitive(
-    store: Store, parsed: ParsedAct, query: str, expected: str
-) -> None:
+def test_search_is_lemma_and_apostrophe_insensitive(store: Store, parsed: ParsedAct, query: str, expected: str) -> None:
     store.save_edition("100-20", D2, parsed)
     hits = [h.eid for h in store.search(build_match(query), limit=50)]
     assert expected in hits

@@ -48,8 +48,13 @@ def parse_print_html(html: str) -> ParsedAct:
     edition_date, basis = _stamp(root)
     title = title or _title_tag(root)
     return build_tree(
-        blocks, source_format="print", title=title, act_type=act_type, edition_date=edition_date,
-        basis=basis, warnings=warnings,
+        blocks,
+        source_format="print",
+        title=title,
+        act_type=act_type,
+        edition_date=edition_date,
+        basis=basis,
+        warnings=warnings,
     )
 
 
@@ -102,8 +107,10 @@ def _anchor(p: lxml.html.HtmlElement) -> str | None:
 
 def _has_span(p: lxml.html.HtmlElement, cls: str, prefix: str = "") -> bool:
     for child in p:
-        if child.tag == "span" and child.get("class") == cls and (
-            not prefix or (child.text or "").lstrip().startswith(prefix)
+        if (
+            child.tag == "span"
+            and child.get("class") == cls
+            and (not prefix or (child.text or "").lstrip().startswith(prefix))
         ):
             return True
     return False
@@ -171,7 +178,7 @@ def _blocks(article: lxml.html.HtmlElement) -> tuple[str | None, str | None, lis
 
 
 def _note_article_label(p: lxml.html.HtmlElement, text: str) -> str | None:
-    """"{ Стаття 3. Статтю 3 виключено ...}": a repealed article whose label sits inside the note."""
+    """ "{ Стаття 3. Статтю 3 виключено ...}": a repealed article whose label sits inside the note."""
     if not _has_span(p, "rvts9", "Стаття"):
         return None
     m = ARTICLE_LABEL.match(text.lstrip("{ ").rstrip("} "))
@@ -182,8 +189,11 @@ def _centred(p: lxml.html.HtmlElement, raw: str, anchor: str | None) -> Block | 
     """Centred paragraphs: Розділ/Глава headings (rvts15) or the publication line (not normative)."""
     lines = "\n".join(clean(x) for x in raw.split("\n") if clean(x))
     first = lines.split("\n", 1)[0]
-    if _has_span(p, "rvts15") or HEADING_PART.match(first) or HEADING_CHAPTER.match(first) or (
-        HEADING_BOOK.match(first)
+    if (
+        _has_span(p, "rvts15")
+        or HEADING_PART.match(first)
+        or HEADING_CHAPTER.match(first)
+        or (HEADING_BOOK.match(first))
     ):
         return Block("heading", lines, anchor)
     return None

@@ -42,17 +42,48 @@ _CYRILLIC_ROMAN = str.maketrans({"І": "I", "Х": "X"})
 # Subpoint letters in eIds are Latin (ids.md: "а)" -> subpoint_a), by the national transliteration, with
 # ї -> yi and й -> j so that no two letters of the alphabet share an id.
 _LATIN = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z",
-    "и": "y", "і": "i", "ї": "yi", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
-    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ь": "", "ю": "yu", "я": "ya",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ye",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "yi",
+    "й": "j",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "yu",
+    "я": "ya",
 }
 
 
 def latin_letter(letter: str) -> str:
-    """"а" -> "a", "б-1" -> "b-1": the eId form of a subpoint letter."""
+    """ "а" -> "a", "б-1" -> "b-1": the eId form of a subpoint letter."""
     head, sep, tail = letter.partition("-")
     return "".join(_LATIN.get(ch, ch) for ch in head.lower()) + sep + tail
+
+
 _BOOKS = {"загальна": "general", "особлива": "special"}
 
 
@@ -126,9 +157,7 @@ class _Builder:
         eid = self.unique(eid, anchor)
         self.eids.add(eid)
         order = len(self.provisions)
-        self.provisions.append(
-            Provision(eid, kind, number, heading, text, parent, order, anchor, excluded)
-        )
+        self.provisions.append(Provision(eid, kind, number, heading, text, parent, order, anchor, excluded))
         self.last_eid = eid
         return eid
 
@@ -172,8 +201,7 @@ class _Builder:
             eid = f"part_{number}"
             if eid in self.eids and self.book:
                 eid = f"{self.book}__{eid}"
-            self.part = self.emit(eid, "part", parent=self.book, number=number, heading=title,
-                                  anchor=block.anchor)
+            self.part = self.emit(eid, "part", parent=self.book, number=number, heading=title, anchor=block.anchor)
             self.chapter = None
         elif m := HEADING_CHAPTER.match(first):
             number = m.group(1)
@@ -181,13 +209,17 @@ class _Builder:
             eid = f"chp_{number}"
             if eid in self.eids and (self.part or self.book):
                 eid = f"{self.part or self.book}__{eid}"
-            self.chapter = self.emit(eid, "chp", parent=self.part or self.book, number=number,
-                                     heading=title, anchor=block.anchor)
+            self.chapter = self.emit(
+                eid, "chp", parent=self.part or self.book, number=number, heading=title, anchor=block.anchor
+            )
         else:
             self.hcontainers += 1
             self.chapter = self.emit(
-                f"hcontainer_{self.hcontainers}", "hcontainer", parent=self.part or self.book,
-                heading=" ".join(lines), anchor=block.anchor,
+                f"hcontainer_{self.hcontainers}",
+                "hcontainer",
+                parent=self.part or self.book,
+                heading=" ".join(lines),
+                anchor=block.anchor,
             )
 
     def article_label(self, label: str, title: str, anchor: str | None, *, in_note: bool) -> None:
@@ -197,8 +229,13 @@ class _Builder:
         excluded = in_note or (title.startswith("{") and bool(EXCLUDED.search(title)))
         heading = None if title.startswith("{") or in_note else title
         self.article = self.emit(
-            f"art_{number}", "art", parent=self.heading_container(), number=number, heading=heading,
-            anchor=anchor, excluded=excluded,
+            f"art_{number}",
+            "art",
+            parent=self.heading_container(),
+            number=number,
+            heading=heading,
+            anchor=anchor,
+            excluded=excluded,
         )
         if title.startswith("{"):
             self.note(_strip_braces(title), anchor)
@@ -211,12 +248,19 @@ class _Builder:
     def part_item(self, number: str, text: str, anchor: str | None) -> None:
         self.open_list = None
         if self.remark:
-            self.emit(f"{self.remark}__para_{number}", "para", parent=self.remark, text=text, number=number,
-                      anchor=anchor)
+            self.emit(
+                f"{self.remark}__para_{number}",
+                "para",
+                parent=self.remark,
+                text=text,
+                number=number,
+                anchor=anchor,
+            )
             return
         parent = self.article or self.heading_container() or self.ensure_preamble()
-        self.para = self.emit(f"{parent}__para_{number}", "para", parent=parent, text=text, number=number,
-                              anchor=anchor)
+        self.para = self.emit(
+            f"{parent}__para_{number}", "para", parent=parent, text=text, number=number, anchor=anchor
+        )
 
     def start_list(self, container: str) -> _ListState:
         started = self.lists_started.get(container, 0) + 1
@@ -236,8 +280,14 @@ class _Builder:
             state = self.open_list = self.start_list(container)
         state.items += 1
         state.subpoint = None
-        state.point = self.emit(f"{state.prefix}__point_{number}", "point", parent=container, text=text,
-                                number=number, anchor=anchor)
+        state.point = self.emit(
+            f"{state.prefix}__point_{number}",
+            "point",
+            parent=container,
+            text=text,
+            number=number,
+            anchor=anchor,
+        )
 
     def subpoint_item(self, letter: str, text: str, anchor: str | None) -> None:
         state = self.open_list
@@ -246,8 +296,14 @@ class _Builder:
             self.warnings.append(ParseWarning(f"subpoint {letter}) outside a point", anchor, parent))
         else:
             parent = state.point
-        eid = self.emit(f"{parent}__subpoint_{latin_letter(letter)}", "subpoint", parent=parent, text=text, number=letter,
-                        anchor=anchor)
+        eid = self.emit(
+            f"{parent}__subpoint_{latin_letter(letter)}",
+            "subpoint",
+            parent=parent,
+            text=text,
+            number=letter,
+            anchor=anchor,
+        )
         if state is not None:
             state.subpoint = eid
 

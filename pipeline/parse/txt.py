@@ -72,8 +72,7 @@ def parse_txt(text: str) -> ParsedAct:
         else:
             blocks.append(Block("body", line, where))
         i += 1
-    return build_tree(blocks, source_format="txt", title=title or act_type, act_type=act_type,
-                      warnings=warnings)
+    return build_tree(blocks, source_format="txt", title=title or act_type, act_type=act_type, warnings=warnings)
 
 
 def _continues_note(line: str) -> bool:
@@ -110,9 +109,8 @@ def _deflatten(number: str, previous: list[int], warnings: list[ParseWarning], w
     base = previous[0]
     value = int(number)
     if value > base + 1 and number.startswith(str(base)) and len(number) > len(str(base)):
-        restored = f"{base}-{number[len(str(base)):]}"
-        warnings.append(ParseWarning(f"article number {number} read as {restored} (flattened superscript)",
-                                     where))
+        restored = f"{base}-{number[len(str(base)) :]}"
+        warnings.append(ParseWarning(f"article number {number} read as {restored} (flattened superscript)", where))
         return restored
     previous[:] = [value]
     return number

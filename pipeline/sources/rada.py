@@ -100,8 +100,14 @@ def parse_card(text: str, *, url: str | None = None) -> Card:
             continue
         seen.add(date)
         size = entry.get("size")
-        editions.append(EditionInfo(date, str(entry.get("pidstava") or ""), date == current,
-                                    int(size) if isinstance(size, int) else None))
+        editions.append(
+            EditionInfo(
+                date,
+                str(entry.get("pidstava") or ""),
+                date == current,
+                int(size) if isinstance(size, int) else None,
+            )
+        )
     if current is not None and current not in seen:
         editions.append(EditionInfo(current, str(data.get("pidstava") or ""), True, None))
     if not editions:
@@ -127,8 +133,13 @@ def parse_change_list(text: str, *, url: str | None = None) -> list[ChangedAct]:
     changed = []
     for item in items:
         if isinstance(item, dict) and item.get("nreg"):
-            changed.append(ChangedAct(str(item["nreg"]), str(item.get("nazva") or ""),
-                                      _date(item.get("poddat") or item.get("datred"))))
+            changed.append(
+                ChangedAct(
+                    str(item["nreg"]),
+                    str(item.get("nazva") or ""),
+                    _date(item.get("poddat") or item.get("datred")),
+                )
+            )
     return changed
 
 
@@ -142,7 +153,7 @@ def parse_token(text: str, *, url: str | None = None) -> str:
 
 def parse_act_page(html: str, *, nreg: str, url: str | None = None) -> ParsedAct:
     """A print page checked for the ways a page fails silently: no text, cut short, no articles."""
-    if any(marker in html for marker in _NO_TEXT_MARKERS) and "id=\"article\"" not in html:
+    if any(marker in html for marker in _NO_TEXT_MARKERS) and 'id="article"' not in html:
         raise ParseError("the portal has no public text for this act", work=nreg, url=url)
     if 'id="article"' not in html and "id=article" not in html:
         raise ParseError("not a print page of an act (no div#article)", work=nreg, url=url)
@@ -198,15 +209,16 @@ class RadaSource:
             raise
         if path:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps({"day": today, "token": self._token, "at": time.time()}),
-                            encoding="utf-8")
+            path.write_text(json.dumps({"day": today, "token": self._token, "at": time.time()}), encoding="utf-8")
         return self._token or OPEN_DATA_AGENT
 
-    def fetch_card(self, nreg: str, *, etag: str | None = None,
-                   last_modified: str | None = None) -> tuple[HttpResponse, Card | None]:
+    def fetch_card(
+        self, nreg: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> tuple[HttpResponse, Card | None]:
         url = card_url(nreg)
-        response = self.client.get(url, etag=etag, last_modified=last_modified,
-                                   headers={"User-Agent": self.json_agent()})
+        response = self.client.get(
+            url, etag=etag, last_modified=last_modified, headers={"User-Agent": self.json_agent()}
+        )
         if response.not_modified:
             return response, None
         card = parse_card(response.text(), url=url)
@@ -214,8 +226,9 @@ class RadaSource:
             raise ParseError(f"card answers for {card.nreg}, not {nreg}", work=nreg, url=url)
         return response, card
 
-    def fetch_edition(self, nreg: str, edition: dt.date | None, *, etag: str | None = None,
-                      last_modified: str | None = None) -> Fetched:
+    def fetch_edition(
+        self, nreg: str, edition: dt.date | None, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Fetched:
         """A print page (current edition when `edition` is None), parsed and checked."""
         url = print_url(nreg, edition)
         response = self.client.get(url, etag=etag, last_modified=last_modified)

@@ -122,8 +122,8 @@ class Store:
         current = self.schema_version()
         if current > latest:
             raise StoreError(
-                f"the database has schema version {current}, newer than this normgap knows ({latest}); "
-                "upgrade normgap", path=self.path,
+                f"the database has schema version {current}, newer than this normgap knows ({latest}); upgrade normgap",
+                path=self.path,
             )
         for version, sql in migrations:
             if version <= current:
@@ -180,7 +180,12 @@ class Store:
         return row["card_etag"], row["card_last_modified"], row["card_json"]
 
     def record_success(
-        self, work_id: str, *, card: Card | None, card_json: str | None, etag: str | None,
+        self,
+        work_id: str,
+        *,
+        card: Card | None,
+        card_json: str | None,
+        etag: str | None,
         last_modified: str | None,
     ) -> None:
         """Called after every edition of the act is stored: only then the card's validators are kept, so a
@@ -189,10 +194,15 @@ class Store:
         with self.transaction() as c:
             if card is not None:
                 c.execute(
-                    "UPDATE works SET title = ?, number = ?, doc_type = ?, status = ?, adopted = ? "
-                    "WHERE work_id = ?",
-                    (card.title or None, card.number or None, card.doc_type, card.status,
-                     card.adopted.isoformat() if card.adopted else None, work_id),
+                    "UPDATE works SET title = ?, number = ?, doc_type = ?, status = ?, adopted = ? WHERE work_id = ?",
+                    (
+                        card.title or None,
+                        card.number or None,
+                        card.doc_type,
+                        card.status,
+                        card.adopted.isoformat() if card.adopted else None,
+                        work_id,
+                    ),
                 )
             if card_json is not None:
                 c.execute(
@@ -206,11 +216,20 @@ class Store:
 
     def record_failure(self, work_id: str, error: str) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE works SET last_refresh = ?, last_error = ? WHERE work_id = ?",
-                      (_now(), error, work_id))
+            c.execute(
+                "UPDATE works SET last_refresh = ?, last_error = ? WHERE work_id = ?",
+                (_now(), error, work_id),
+            )
 
-    def log_fetch(self, work_id: str | None, url: str, status: int | None, size: int | None,
-                  sha256: str | None, error: str | None = None) -> None:
+    def log_fetch(
+        self,
+        work_id: str | None,
+        url: str,
+        status: int | None,
+        size: int | None,
+        sha256: str | None,
+        error: str | None = None,
+    ) -> None:
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO fetch_log(at, work_id, url, status, bytes, sha256, error) VALUES (?,?,?,?,?,?,?)",
@@ -264,15 +283,33 @@ class Store:
                 return None
             revision = (rows[-1]["revision"] + 1) if rows else 1
             if rows:
-                log.warning("%s@%s: text changed without a new edition date; kept as revision %d",
-                            work_id, date, revision)
+                log.warning(
+                    "%s@%s: text changed without a new edition date; kept as revision %d",
+                    work_id,
+                    date,
+                    revision,
+                )
             cur = c.execute(
                 "INSERT INTO editions(work_id, date, revision, basis, text_sha256, source_url, source_format, "
                 "raw_sha256, etag, last_modified, fetched_at, title, article_count, provision_count, warnings) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (work_id, date.isoformat(), revision, basis, text_hash, source_url, parsed.source_format,
-                 raw_sha256, etag, last_modified, _now(), parsed.title, parsed.article_count,
-                 len(parsed.provisions), json.dumps([str(w) for w in parsed.warnings], ensure_ascii=False)),
+                (
+                    work_id,
+                    date.isoformat(),
+                    revision,
+                    basis,
+                    text_hash,
+                    source_url,
+                    parsed.source_format,
+                    raw_sha256,
+                    etag,
+                    last_modified,
+                    _now(),
+                    parsed.title,
+                    parsed.article_count,
+                    len(parsed.provisions),
+                    json.dumps([str(w) for w in parsed.warnings], ensure_ascii=False),
+                ),
             )
             edition_id = int(cur.lastrowid or 0)
             _insert_provisions(c, edition_id, parsed.provisions)
@@ -285,9 +322,7 @@ class Store:
 
     # -- provisions -------------------------------------------------------------------------------
     def provisions(self, edition_id: int) -> list[Provision]:
-        rows = self.conn.execute(
-            "SELECT * FROM provisions WHERE edition_id = ? ORDER BY ord", (edition_id,)
-        ).fetchall()
+        rows = self.conn.execute("SELECT * FROM provisions WHERE edition_id = ? ORDER BY ord", (edition_id,)).fetchall()
         return [_provision(r) for r in rows]
 
     def provision(self, edition: EditionRow, eid: str) -> Provision:
@@ -295,8 +330,11 @@ class Store:
             "SELECT * FROM provisions WHERE edition_id = ? AND eid = ?", (edition.edition_id, eid)
         ).fetchone()
         if row is None:
-            raise NotFoundInStoreError(f"no provision {eid} in the edition of {edition.date.isoformat()}",
-                                       work=edition.work_id, provision=f"{edition.work_id}#{eid}")
+            raise NotFoundInStoreError(
+                f"no provision {eid} in the edition of {edition.date.isoformat()}",
+                work=edition.work_id,
+                provision=f"{edition.work_id}#{eid}",
+            )
         return _provision(row)
 
     def subtree(self, edition: EditionRow, eid: str) -> list[Provision]:
@@ -333,8 +371,9 @@ class Store:
         return [Note(r["target"], r["text"], r["anchor"], r["ord"]) for r in rows]
 
     # -- search -----------------------------------------------------------------------------------
-    def search(self, match: str, *, limit: int = 20, work_id: str | None = None,
-               all_editions: bool = False) -> list[SearchHit]:
+    def search(
+        self, match: str, *, limit: int = 20, work_id: str | None = None, all_editions: bool = False
+    ) -> list[SearchHit]:
         """Run an FTS5 MATCH expression (see pipeline.search for building one from a query)."""
         sql = (
             "SELECT e.work_id, e.date, p.eid, p.heading, p.text, bm25(provisions_fts) AS rank "
@@ -357,8 +396,14 @@ class Store:
         except sqlite3.OperationalError as e:
             raise StoreError(f"bad search expression {match!r}: {e}") from e
         return [
-            SearchHit(r["work_id"], dt.date.fromisoformat(r["date"]), r["eid"], r["heading"], r["text"],
-                      float(r["rank"]))
+            SearchHit(
+                r["work_id"],
+                dt.date.fromisoformat(r["date"]),
+                r["eid"],
+                r["heading"],
+                r["text"],
+                float(r["rank"]),
+            )
             for r in rows
         ]
 
@@ -370,8 +415,10 @@ class Store:
 
     def finish_run(self, run_id: int, summary: dict[str, object]) -> None:
         with self.transaction() as c:
-            c.execute("UPDATE refresh_runs SET finished = ?, summary = ? WHERE id = ?",
-                      (_now(), json.dumps(summary, ensure_ascii=False), run_id))
+            c.execute(
+                "UPDATE refresh_runs SET finished = ?, summary = ? WHERE id = ?",
+                (_now(), json.dumps(summary, ensure_ascii=False), run_id),
+            )
 
 
 def _insert_provisions(c: sqlite3.Connection, edition_id: int, provisions: Sequence[Provision]) -> None:
@@ -380,8 +427,22 @@ def _insert_provisions(c: sqlite3.Connection, edition_id: int, provisions: Seque
     fts = []
     for i, p in enumerate(provisions):
         rowid = first + i
-        rows.append((rowid, edition_id, p.eid, p.kind, p.number, p.heading, p.text, p.parent, p.order,
-                     p.anchor, int(p.excluded), provision_hash(p)))
+        rows.append(
+            (
+                rowid,
+                edition_id,
+                p.eid,
+                p.kind,
+                p.number,
+                p.heading,
+                p.text,
+                p.parent,
+                p.order,
+                p.anchor,
+                int(p.excluded),
+                provision_hash(p),
+            )
+        )
         body = search_form(" ".join(x for x in (p.heading, p.text) if x))
         if body:
             fts.append((rowid, body))
@@ -399,16 +460,33 @@ def _like_prefix(eid: str) -> str:
 
 def _edition(r: sqlite3.Row) -> EditionRow:
     return EditionRow(
-        edition_id=r["edition_id"], work_id=r["work_id"], date=dt.date.fromisoformat(r["date"]),
-        revision=r["revision"], basis=r["basis"], text_sha256=r["text_sha256"], source_url=r["source_url"],
-        fetched_at=r["fetched_at"], article_count=r["article_count"], provision_count=r["provision_count"],
-        warnings=tuple(json.loads(r["warnings"] or "[]")), title=r["title"],
+        edition_id=r["edition_id"],
+        work_id=r["work_id"],
+        date=dt.date.fromisoformat(r["date"]),
+        revision=r["revision"],
+        basis=r["basis"],
+        text_sha256=r["text_sha256"],
+        source_url=r["source_url"],
+        fetched_at=r["fetched_at"],
+        article_count=r["article_count"],
+        provision_count=r["provision_count"],
+        warnings=tuple(json.loads(r["warnings"] or "[]")),
+        title=r["title"],
     )
 
 
 def _provision(r: sqlite3.Row) -> Provision:
-    return Provision(r["eid"], r["kind"], r["number"], r["heading"], r["text"], r["parent"], r["ord"],
-                     r["anchor"], bool(r["excluded"]))
+    return Provision(
+        r["eid"],
+        r["kind"],
+        r["number"],
+        r["heading"],
+        r["text"],
+        r["parent"],
+        r["ord"],
+        r["anchor"],
+        bool(r["excluded"]),
+    )
 
 
 def _split_sql(sql: str) -> list[str]:
