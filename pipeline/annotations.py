@@ -43,6 +43,12 @@ def split_of(work: str, eid: str) -> str:
     return "dev" if int(digest[:8], 16) % 4 == 0 else "train"
 
 
+def strip_sentence(unit_id: str) -> str:
+    """"4495-17#art_558__para_4__s1" -> "4495-17#art_558__para_4" (the provision a sentence unit lies in)."""
+    head, sep, tail = unit_id.rpartition("__s")
+    return head if sep and tail.isdigit() else unit_id
+
+
 @dataclass(frozen=True)
 class Annotation:
     unit: str  # unit id, e.g. 4495-17#art_558__para_4__s1
@@ -63,15 +69,13 @@ class Annotation:
 
     @property
     def eid(self) -> str:
-        eid = self.unit.split("#", 1)[1]
-        head, sep, tail = eid.rpartition("__s")
-        return head if sep and tail.isdigit() else eid
+        return strip_sentence(self.unit).split("#", 1)[1]
 
 
 def _validate(data: dict[str, Any], where: str, known_agencies: set[str] | None) -> Annotation:
     try:
         unit = str(data["unit"])
-        parse_provision_id(unit.rsplit("__s", 1)[0] if "__s" in unit.rsplit("__", 1)[-1] else unit)
+        parse_provision_id(strip_sentence(unit))
         start, end = int(data["start"]), int(data["end"])
         if not 0 <= start < end:
             raise ConfigError(f"bad unit offsets {start}..{end}", path=where, provision=unit)

@@ -1,0 +1,153 @@
+"""Agency mentions: the longest registry name at each position, linked to its canonical id.
+
+Span rules (agencies.md): a generic head before a genitive name is not part of the span ("органам
+**Національної поліції**") because only names are in the registry; "України" belongs to the span only when
+the name has it; a body followed by "іноземних / інших / суміжних держав" is a foreign authority.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
+from pipeline.tagging.tokens import Token, tokenize
+
+_FOREIGN_ADJ = re.compile(r"^(іноземн|інш|суміжн|зарубіжн)\w*$")
+_STATE = re.compile(r"^(держав|країн)\w*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    agency: str
+    token_start: int  # index of the first token
+    token_end: int  # index after the last token
+
+
+class AgencyMatcher:
+    def __init__(self, entries: Sequence[Entry], english: dict[str, str]) -> None:
+        self.by_norm: dict[str, list[Entry]] = defaultdict(list)
+        self.by_text: dict[str, list[Entry]] = defaultdict(list)
+        for e in entries:
+            (self.by_text if e.exact else self.by_norm)[e.tokens[0]].append(e)
+        for table in (self.by_norm, self.by_text):
+            for candidates in table.values():
+                candidates.sort(key=lambda e: -len(e.tokens))
+        self.en_norm: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.en_exact: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for name, agency in english.items():
+            toks = tuple(t.text for t in tokenize(name))
+            if name[0].isupper():
+                self.en_exact[toks[0]].append((toks, agency))
+            else:
+                lowered = tuple(t.lower() for t in toks)
+                self.en_norm[lowered[0]].append((lowered, agency))
+        for table_en in (self.en_norm, self.en_exact):
+            for cands in table_en.values():
+                cands.sort(key=lambda x: -len(x[0]))
+
+    def find(self, tokens: Sequence[Token], *, work: str | None = None, lang: str = "uk") -> list[Mention]:
+        return self._find_en(tokens) if lang == "en" else self._find_uk(tokens, work)
+
+    def _find_uk(self, tokens: Sequence[Token], work: str | None) -> list[Mention]:
+        found: list[Mention] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            match = self._longest(tokens, i, work)
+            if match is None:
+                i += 1
+                continue
+            entry, length = match
+            start, end = i, i + length
+            agency = entry.agency
+            tail = _foreign_tail(tokens, end)
+            if tail:
+                end, agency = tail, "foreign_authority"
+                if start > 0 and _FOREIGN_ADJ.match(tokens[start - 1].norm):
+                    start -= 1
+            elif start > 0 and _FOREIGN_ADJ.match(tokens[start - 1].norm) and tokens[start - 1].norm.startswith("іноземн"):
+                start, agency = start - 1, "foreign_authority"
+            elif entry.foreign_tail:
+                i += 1
+                continue
+            found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
+            i = end
+        return _drop_generic_heads(found)
+
+    def _longest(self, tokens: Sequence[Token], i: int, work: str | None) -> tuple[Entry, int] | None:
+        best: tuple[Entry, int] | None = None
+        for table, key in ((self.by_norm, tokens[i].norm), (self.by_text, tokens[i].text)):
+            for entry in table.get(key, ()):
+                length = len(entry.tokens)
+                if best is not None and length <= best[1]:
+                    break
+                if entry.acts and work not in entry.acts:
+                    continue
+                if i + length > len(tokens):
+                    continue
+                if all(
+                    (tokens[i + k].text if entry.exact else tokens[i + k].norm) == entry.tokens[k] for k in range(length)
+                ):
+                    best = (entry, length)
+                    break
+        return best
+
+    def _find_en(self, tokens: Sequence[Token]) -> list[Mention]:
+        found: list[Mention] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            best: tuple[int, str] | None = None
+            for table, key, low in ((self.en_exact, tokens[i].text, False), (self.en_norm, tokens[i].text.lower(), True)):
+                for toks, agency in table.get(key, ()):
+                    length = len(toks)
+                    if best is not None and length <= best[0]:
+                        break
+                    window = tokens[i : i + length]
+                    if len(window) == length and all(
+                        (t.text.lower() if low else t.text) == w for t, w in zip(window, toks, strict=True)
+                    ):
+                        best = (length, agency)
+                        break
+            if best is None:
+                i += 1
+                continue
+            length, agency = best
+            found.append(Mention(tokens[i].start, tokens[i + length - 1].end, agency, i, i + length))
+            i += length
+        return found
+
+
+def _drop_generic_heads(mentions: list[Mention]) -> list[Mention]:
+    """"оперативного підрозділу Служби безпеки України": a generic head right before a named body is not a
+    mention of its own (agencies.md: the genitive name is the span)."""
+    kept: list[Mention] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if m.agency == "law_enforcement" and nxt is not None and nxt.token_start == m.token_end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
+    """Index after "іноземних держав" / "інших держав" / "суміжної держави" starting at j, if there."""
+    k = j
+    while k < len(tokens) and k - j < 2 and _FOREIGN_ADJ.match(tokens[k].norm):
+        k += 1
+    if k > j and k < len(tokens) and _STATE.match(tokens[k].norm):
+        return k + 1
+    return None
+
+
+@lru_cache(maxsize=2)
+def default_matcher(path: str | None = None) -> AgencyMatcher:
+    return AgencyMatcher(compiled_entries(path), registry_cached(path).english)
+
+
+def find_mentions(text: str, *, work: str | None = None, lang: str = "uk") -> list[Mention]:
+    return default_matcher().find(tokenize(text), work=work, lang=lang)

@@ -1,0 +1,49 @@
+"""Ukrainian morphology: pymorphy3 (lang="uk") behind caches; surface forms folded for matching."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+_APOSTROPHES = re.compile("[’ʼ`]")
+
+
+def fold(word: str) -> str:
+    """The matching form of a word: lower case, the three apostrophes as one (pymorphy3 uses ')."""
+    return _APOSTROPHES.sub("'", word.lower())
+
+
+@lru_cache(maxsize=1)
+def analyzer() -> Any:
+    try:
+        import pymorphy3
+    except ImportError as e:  # a core dependency: a clear message beats an ImportError deep in a stage
+        raise ConfigError("pymorphy3 is not installed (pip install pymorphy3 pymorphy3-dicts-uk)") from e
+    return pymorphy3.MorphAnalyzer(lang="uk")
+
+
+@lru_cache(maxsize=200_000)
+def parses(word: str) -> tuple[Any, ...]:
+    return tuple(analyzer().parse(word))
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The most likely lemma of a folded word form."""
+    found = parses(word)
+    return str(found[0].normal_form) if found else word
+
+
+@lru_cache(maxsize=200_000)
+def cases(word: str) -> frozenset[str]:
+    """Every grammatical case this form can be in (nomn, gent, datv, accs, ablt, loct, voct)."""
+    return frozenset(str(p.tag.case) for p in parses(word) if p.tag.case)
+
+
+@lru_cache(maxsize=50_000)
+def is_verb_present_3rd(word: str) -> bool:
+    """A finite verb in the present (or perfective future) 3rd person: "здійснює", "інформують"."""
+    return any(p.tag.POS == "VERB" and p.tag.person == "3per" for p in parses(word))
