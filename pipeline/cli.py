@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import sys
@@ -319,8 +320,8 @@ def cmd_show(args: argparse.Namespace) -> int:
                     "id": args.id,
                     "edition": edition.date.isoformat(),
                     "basis": edition.basis,
-                    "provisions": [p.__dict__ for p in provisions],
-                    "notes": [n.__dict__ for n in notes],
+                    "provisions": [dataclasses.asdict(p) for p in provisions],
+                    "notes": [dataclasses.asdict(n) for n in notes],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -451,8 +452,8 @@ def _parsed_json(parsed: ParsedAct) -> dict[str, Any]:
         "edition_date": parsed.edition_date.isoformat() if parsed.edition_date else None,
         "basis": parsed.basis,
         "article_count": parsed.article_count,
-        "provisions": [p.__dict__ for p in parsed.provisions],
-        "notes": [n.__dict__ for n in parsed.notes],
+        "provisions": [dataclasses.asdict(p) for p in parsed.provisions],
+        "notes": [dataclasses.asdict(n) for n in parsed.notes],
         "warnings": [str(w) for w in parsed.warnings],
     }
 

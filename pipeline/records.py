@@ -64,7 +64,7 @@ class ChangedAct:
     edition_date: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provision:
     """One node of an act's structure (article, part, point, ...) with its normative text.
 
@@ -83,7 +83,7 @@ class Provision:
     excluded: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """An editorial/amendment note ``{...}``, kept apart from the normative text."""
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph of the document body.
 
     style: "heading" (Розділ/Глава/книга headings), "body" (normative paragraph), "note" ({...} editorial

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 
 import lxml.etree
-import lxml.html
 
 from pipeline.parse.blocks import Block
 from pipeline.parse.structure import ARTICLE_LABEL, HEADING_BOOK, HEADING_CHAPTER, HEADING_PART, build_tree
@@ -24,15 +23,18 @@ _STAMP_EDITION = re.compile(r"Редакція\s+від\s+(\d{2})\.(\d{2})\.(\d{
 _STAMP_BASIS = re.compile(r"підстава\s*[—–-]\s*([^\s<]+(?:,\s*\d[^\s,<]*)*)")
 _SIGNATURE_CLASSES = {"rvps4", "rvps15"}
 _END_MARKERS = ("Публікації документа", 'class="stamp"', "class=stamp")
+_PARSER = lxml.etree.HTMLParser(remove_comments=True)
 
 
 def parse_print_html(html: str) -> ParsedAct:
     """Parse a print-view page (already decoded to str) into its provision tree. Never raises on odd input:
     problems are returned as warnings (no div#article, no articles, a page cut short)."""
     warnings: list[ParseWarning] = []
+    html = nfc(html)
     try:
-        root = lxml.html.fromstring(html) if html.strip() else None
-    except (lxml.etree.ParserError, ValueError) as e:
+        # the plain etree HTML parser: lxml.html's element classes cost a lookup per node visited
+        root = lxml.etree.fromstring(html, _PARSER) if html.strip() else None
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as e:
         root = None
         warnings.append(ParseWarning(f"not parseable as HTML: {e}"))
     if root is None:
@@ -62,26 +64,26 @@ def is_truncated(html: str) -> bool:
     return not any(marker in html[-20000:] for marker in _END_MARKERS)
 
 
-def _find_article(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _find_article(root: lxml.etree._Element) -> lxml.etree._Element | None:
     for el in root.iter("div"):
         if el.get("id") == "article":
             return el
     return None
 
 
-def _title_tag(root: lxml.html.HtmlElement) -> str | None:
+def _title_tag(root: lxml.etree._Element) -> str | None:
     el = root.find(".//title")
     if el is None or not el.text:
         return None
     return clean(el.text.split("|")[0]) or None
 
 
-def _stamp(root: lxml.html.HtmlElement) -> tuple[dt.date | None, str | None]:
+def _stamp(root: lxml.etree._Element) -> tuple[dt.date | None, str | None]:
     for el in root.iter("div"):
         if "stamp" in (el.get("class") or "").split():
             for br in el.iter("br"):
                 br.tail = "\n" + (br.tail or "")
-            text = clean(el.text_content())
+            text = clean("".join(el.itertext()))
             date = None
             if m := _STAMP_EDITION.search(text):
                 try:
@@ -93,11 +95,23 @@ def _stamp(root: lxml.html.HtmlElement) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
-def _paragraph_text(p: lxml.html.HtmlElement) -> str:
-    return nfc(p.text_content()).replace("\u00a0", " ")
+def _paragraph_text(p: lxml.etree._Element) -> str:
+    return lxml.etree.tostring(p, method="text", encoding=str, with_tail=False)
 
 
-def _anchor(p: lxml.html.HtmlElement) -> str | None:
+def _squash(raw: str) -> str:
+    """Collapse white space; most paragraphs only need their ends stripped, which is much cheaper."""
+    text = raw.strip()
+    if "\n" in text or "  " in text or "\xa0" in text or "\t" in text or "\r" in text:
+        text = " ".join(text.split())
+    return text
+
+
+def _anchor(p: lxml.etree._Element) -> str | None:
+    if len(p):
+        first = p[0]
+        if first.tag == "a" and (name := first.get("name")):
+            return name
     for a in p.iter("a"):
         name = a.get("name")
         if name:
@@ -105,7 +119,7 @@ def _anchor(p: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-def _has_span(p: lxml.html.HtmlElement, cls: str, prefix: str = "") -> bool:
+def _has_span(p: lxml.etree._Element, cls: str, prefix: str = "") -> bool:
     for child in p:
         if (
             child.tag == "span"
@@ -116,14 +130,14 @@ def _has_span(p: lxml.html.HtmlElement, cls: str, prefix: str = "") -> bool:
     return False
 
 
-def _iter_paragraphs(article: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+def _iter_paragraphs(article: lxml.etree._Element) -> Iterator[lxml.etree._Element]:
     # <br> separates the number and the title of a heading: keep it as a line break.
     for br in article.iter("br"):
         br.tail = "\n" + (br.tail or "")
     yield from article.iter("p")
 
 
-def _blocks(article: lxml.html.HtmlElement) -> tuple[str | None, str | None, list[Block]]:
+def _blocks(article: lxml.etree._Element) -> tuple[str | None, str | None, list[Block]]:
     title: str | None = None
     act_type: str | None = None
     blocks: list[Block] = []
@@ -131,7 +145,7 @@ def _blocks(article: lxml.html.HtmlElement) -> tuple[str | None, str | None, lis
     note_anchor: str | None = None
     for p in _iter_paragraphs(article):
         raw = _paragraph_text(p)
-        text = clean(raw)
+        text = _squash(raw)  # the page was made NFC once, up front
         if not text:
             continue
         cls = p.get("class") or ""
@@ -177,7 +191,7 @@ def _blocks(article: lxml.html.HtmlElement) -> tuple[str | None, str | None, lis
     return title, act_type, blocks
 
 
-def _note_article_label(p: lxml.html.HtmlElement, text: str) -> str | None:
+def _note_article_label(p: lxml.etree._Element, text: str) -> str | None:
     """ "{ Стаття 3. Статтю 3 виключено ...}": a repealed article whose label sits inside the note."""
     if not _has_span(p, "rvts9", "Стаття"):
         return None
@@ -185,7 +199,7 @@ def _note_article_label(p: lxml.html.HtmlElement, text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _centred(p: lxml.html.HtmlElement, raw: str, anchor: str | None) -> Block | None:
+def _centred(p: lxml.etree._Element, raw: str, anchor: str | None) -> Block | None:
     """Centred paragraphs: Розділ/Глава headings (rvts15) or the publication line (not normative)."""
     lines = "\n".join(clean(x) for x in raw.split("\n") if clean(x))
     first = lines.split("\n", 1)[0]

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipeline.parse.blocks import Block
 from pipeline.records import Note, ParsedAct, ParseWarning, Provision
@@ -336,29 +337,51 @@ def _list_goes_on(next_item: str | None) -> bool:
     return next_item in ("point", "subpoint")
 
 
-def _item_kind(block: Block) -> str | None:
+class _Body(NamedTuple):
+    """A body paragraph read once: what enumerator it starts with, its number and the rest."""
+
+    kind: str  # "part", "point", "subpoint", "remark", "text"
+    number: str
+    rest: str
+
+
+def _read_body(text: str) -> _Body:
+    # A digit or a Cyrillic letter starts every enumerated paragraph: a cheap guard before the regexes.
+    first = text[:1]
+    if first.isdigit():
+        if m := PART_ITEM.match(text):
+            return _Body("part", m.group(1), m.group(2))
+        if m := POINT_ITEM.match(text):
+            return _Body("point", m.group(1), m.group(2))
+    elif first == "П" and REMARK.match(text):
+        return _Body("remark", "", text)
+    elif first.islower() and text[1:2] in (")", "-") and (m := SUBPOINT_ITEM.match(text)):
+        return _Body("subpoint", m.group(1), m.group(2))
+    return _Body("text", "", text)
+
+
+def _item_kind(block: Block, body: _Body | None) -> str | None:
     """'point' / 'subpoint' for list items that continue a list, 'restart' for a point 1), 'boundary'."""
     if block.style in ("article", "heading", "signature"):
         return "boundary"
-    if block.style != "body":
+    if body is None:
         return None
-    text = block.text
-    if PART_ITEM.match(text) or REMARK.match(text):
+    if body.kind in ("part", "remark"):
         return "boundary"
-    if m := POINT_ITEM.match(text):
-        return "restart" if m.group(1) == "1" else "point"
-    if SUBPOINT_ITEM.match(text):
+    if body.kind == "point":
+        return "restart" if body.number == "1" else "point"
+    if body.kind == "subpoint":
         return "subpoint"
     return None
 
 
-def _next_items(blocks: Sequence[Block]) -> list[str | None]:
+def _next_items(blocks: Sequence[Block], bodies: Sequence[_Body | None]) -> list[str | None]:
     """For each block, the kind of the next enumerated item or boundary after it (one backward pass)."""
     result: list[str | None] = [None] * len(blocks)
     upcoming: str | None = None
     for i in range(len(blocks) - 1, -1, -1):
         result[i] = upcoming
-        kind = _item_kind(blocks[i])
+        kind = _item_kind(blocks[i], bodies[i])
         if kind is not None:
             upcoming = kind
     return result
@@ -376,11 +399,12 @@ def build_tree(
 ) -> ParsedAct:
     b = _Builder()
     b.warnings.extend(warnings)
-    upcoming = _next_items(blocks)
+    bodies = [_read_body(block.text) if block.style == "body" else None for block in blocks]
+    upcoming = _next_items(blocks, bodies)
     for i, block in enumerate(blocks):
         if b.ended:
             break
-        _dispatch(b, block, upcoming[i])
+        _dispatch(b, block, bodies[i], upcoming[i])
     if b.article_count == 0:
         b.warnings.append(ParseWarning("no articles found"))
     return ParsedAct(
@@ -396,7 +420,7 @@ def build_tree(
     )
 
 
-def _dispatch(b: _Builder, block: Block, next_item: str | None) -> None:
+def _dispatch(b: _Builder, block: Block, body: _Body | None, next_item: str | None) -> None:
     style, text, anchor = block.style, block.text, block.anchor
     if style == "signature":
         b.ended = True
@@ -414,16 +438,16 @@ def _dispatch(b: _Builder, block: Block, next_item: str | None) -> None:
         if label:
             b.article_label(label, "", anchor, in_note=True)
         b.note(body, anchor)
-    elif style == "body":
-        _body(b, text, anchor, next_item)
+    elif body is not None:
+        _body(b, body, text, anchor, next_item)
 
 
-def _body(b: _Builder, text: str, anchor: str | None, next_item: str | None) -> None:
-    if m := PART_ITEM.match(text):
-        b.part_item(normalise_number(m.group(1)), m.group(2).strip(), anchor)
-    elif m := POINT_ITEM.match(text):
-        b.point_item(normalise_number(m.group(1)), m.group(2).strip(), anchor)
-    elif (m := SUBPOINT_ITEM.match(text)) and b.open_list is not None:
-        b.subpoint_item(m.group(1), m.group(2).strip(), anchor)
+def _body(b: _Builder, body: _Body, text: str, anchor: str | None, next_item: str | None) -> None:
+    if body.kind == "part":
+        b.part_item(normalise_number(body.number), body.rest.strip(), anchor)
+    elif body.kind == "point":
+        b.point_item(normalise_number(body.number), body.rest.strip(), anchor)
+    elif body.kind == "subpoint" and b.open_list is not None:
+        b.subpoint_item(body.number, body.rest.strip(), anchor)
     else:
         b.abzac(text, anchor, next_item)
