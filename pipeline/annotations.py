@@ -44,7 +44,7 @@ def split_of(work: str, eid: str) -> str:
 
 
 def strip_sentence(unit_id: str) -> str:
-    """"4495-17#art_558__para_4__s1" -> "4495-17#art_558__para_4" (the provision a sentence unit lies in)."""
+    """ "4495-17#art_558__para_4__s1" -> "4495-17#art_558__para_4" (the provision a sentence unit lies in)."""
     head, sep, tail = unit_id.rpartition("__s")
     return head if sep and tail.isdigit() else unit_id
 
@@ -113,9 +113,7 @@ def _validate(data: dict[str, Any], where: str, known_agencies: set[str] | None)
         raise ConfigError(f"malformed annotation: {e!r}", path=where) from e
 
 
-def load_annotations(
-    folder: Path = DEFAULT_FOLDER, *, known_agencies: set[str] | None = None
-) -> list[Annotation]:
+def load_annotations(folder: Path = DEFAULT_FOLDER, *, known_agencies: set[str] | None = None) -> list[Annotation]:
     """Every annotation line of every *.jsonl in the folder; a malformed line is an error naming it."""
     found: list[Annotation] = []
     for path in sorted(folder.glob("*.jsonl")):

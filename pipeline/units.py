@@ -16,7 +16,35 @@ from pipeline.records import Provision
 
 # Abbreviations after which a full stop does not end a sentence (legal citations, initials, units).
 _ABBREVIATIONS = frozenset(
-    "ст ч п пп абз підп р рр т тис млн млрд грн коп ім м с див напр гл розд ін св вул обл заг зб".split()
+    [
+        "ст",
+        "ч",
+        "п",
+        "пп",
+        "абз",
+        "підп",
+        "р",
+        "рр",
+        "т",
+        "тис",
+        "млн",
+        "млрд",
+        "грн",
+        "коп",
+        "ім",
+        "м",
+        "с",
+        "див",
+        "напр",
+        "гл",
+        "розд",
+        "ін",
+        "св",
+        "вул",
+        "обл",
+        "заг",
+        "зб",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[«\"(A-ZА-ЯІЇЄҐ0-9])")
 _TEXT_KINDS = frozenset({"para", "point", "subpoint", "al"})

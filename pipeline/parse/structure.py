@@ -431,13 +431,13 @@ def _dispatch(b: _Builder, block: Block, body: _Body | None, next_item: str | No
         title = m.group(2) if m else text
         b.article_label(block.label or (m.group(1) if m else "?"), title, anchor, in_note=False)
     elif style == "note":
-        body = _strip_braces(text)
+        note = _strip_braces(text)
         label = block.label
-        if not label and (m := REPEALED_ARTICLE_NOTE.match(body)):
+        if not label and (m := REPEALED_ARTICLE_NOTE.match(note)):
             label = m.group(1)
         if label:
             b.article_label(label, "", anchor, in_note=True)
-        b.note(body, anchor)
+        b.note(note, anchor)
     elif body is not None:
         _body(b, body, text, anchor, next_item)
 

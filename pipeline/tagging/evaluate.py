@@ -64,8 +64,15 @@ def load_gold(path: Path) -> list[GoldUnit]:
                 else None
             )
             units.append(
-                GoldUnit(str(d["id"]), str(d.get("lang", "uk")), str(d.get("context", "")), text,
-                         tuple(spans), norms, counterparts)
+                GoldUnit(
+                    str(d["id"]),
+                    str(d.get("lang", "uk")),
+                    str(d.get("context", "")),
+                    text,
+                    tuple(spans),
+                    norms,
+                    counterparts,
+                )
             )
         except json.JSONDecodeError as e:
             raise ConfigError(f"not JSON: {e.msg}", path=where) from e
@@ -164,11 +171,13 @@ def errors(gold: Iterable[GoldUnit], predictions: Iterable[Prediction]) -> list[
         miss_n = sorted(g.norms - p.norms)
         extra_n = sorted(p.norms - g.norms)
         if miss_a or extra_a or miss_n or extra_n:
-            out.append({
-                "id": g.id,
-                "missed_agencies": [(s, e, a, g.text[s:e]) for s, e, a in miss_a],
-                "extra_agencies": [(s, e, a, g.text[s:e]) for s, e, a in extra_a],
-                "missed_norms": miss_n,
-                "extra_norms": extra_n,
-            })
+            out.append(
+                {
+                    "id": g.id,
+                    "missed_agencies": [(s, e, a, g.text[s:e]) for s, e, a in miss_a],
+                    "extra_agencies": [(s, e, a, g.text[s:e]) for s, e, a in extra_a],
+                    "missed_norms": miss_n,
+                    "extra_norms": extra_n,
+                }
+            )
     return out

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.tagging.morph import parses
 from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
@@ -70,14 +71,19 @@ class AgencyMatcher:
                 end, agency = tail, "foreign_authority"
                 if start > 0 and _FOREIGN_ADJ.match(tokens[start - 1].norm):
                     start -= 1
-            elif start > 0 and _FOREIGN_ADJ.match(tokens[start - 1].norm) and tokens[start - 1].norm.startswith("іноземн"):
+            elif (
+                start > 0
+                and _FOREIGN_ADJ.match(tokens[start - 1].norm)
+                and tokens[start - 1].norm.startswith("іноземн")
+            ):
                 start, agency = start - 1, "foreign_authority"
             elif entry.foreign_tail:
                 i += 1
                 continue
-            found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
+            if not _names_an_act(tokens, start) and not _adjective_use(tokens, start, end):
+                found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
             i = end
-        return _drop_generic_heads(found)
+        return _drop_generic_heads(_join_coordinated(tokens, found, self, work))
 
     def _longest(self, tokens: Sequence[Token], i: int, work: str | None) -> tuple[Entry, int] | None:
         best: tuple[Entry, int] | None = None
@@ -91,7 +97,8 @@ class AgencyMatcher:
                 if i + length > len(tokens):
                     continue
                 if all(
-                    (tokens[i + k].text if entry.exact else tokens[i + k].norm) == entry.tokens[k] for k in range(length)
+                    (tokens[i + k].text if entry.exact else tokens[i + k].norm) == entry.tokens[k]
+                    for k in range(length)
                 ):
                     best = (entry, length)
                     break
@@ -102,7 +109,10 @@ class AgencyMatcher:
         i, n = 0, len(tokens)
         while i < n:
             best: tuple[int, str] | None = None
-            for table, key, low in ((self.en_exact, tokens[i].text, False), (self.en_norm, tokens[i].text.lower(), True)):
+            for table, key, low in (
+                (self.en_exact, tokens[i].text, False),
+                (self.en_norm, tokens[i].text.lower(), True),
+            ):
                 for toks, agency in table.get(key, ()):
                     length = len(toks)
                     if best is not None and length <= best[0]:
@@ -122,13 +132,84 @@ class AgencyMatcher:
         return found
 
 
+_ACT_NOUNS = re.compile(r"^(закон|положенн|статут|кодекс|указ|постанов|регламент)")
+_QUOTES = frozenset({'"', "«", "„", "“"})
+_COORD = frozenset({",", "та", "і", "й", "або"})
+
+
+def _names_an_act(tokens: Sequence[Token], start: int) -> bool:
+    """«Про Національну поліцію», "положення про митницю": a body named in the title of an act."""
+    if start == 0 or tokens[start - 1].norm != "про":
+        return False
+    before = tokens[start - 2] if start >= 2 else None
+    return before is not None and (before.text in _QUOTES or bool(_ACT_NOUNS.match(before.norm)))
+
+
+def _adjective_use(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """"поліцейські заходи", "поліцейських послуг": the adjective, not an officer."""
+    if end - start != 1 or not tokens[start].norm.startswith("поліцейськ") or end >= len(tokens):
+        return False
+    nxt = tokens[end]
+    if not nxt.is_word or nxt.norm in _COORD:
+        return False
+    return any(p.tag.POS in ("NOUN", "ADJF") for p in parses(nxt.norm)[:2])
+
+
+def _is_adjective(t: Token) -> bool:
+    return t.is_word and t.norm not in _COORD and any(p.tag.POS in ("ADJF", "PRTF") for p in parses(t.norm)[:1])
+
+
+def _join_coordinated(
+    tokens: Sequence[Token], mentions: list[Mention], matcher: AgencyMatcher, work: str | None
+) -> list[Mention]:
+    """"правоохоронних та державних органів", "митними, правоохоронними та іншими органами іноземних держав":
+    adjectives coordinated before one head make one span with it."""
+    result = list(mentions)
+    starts = {m.token_start: m for m in mentions}
+    covered = {i for m in mentions for i in range(m.token_start, m.token_end)}
+    i = 0
+    while i < len(tokens) - 2:
+        if i in covered or not _is_adjective(tokens[i]) or tokens[i + 1].norm not in _COORD:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and j - i < 8 and (tokens[j].norm in _COORD or _is_adjective(tokens[j])):
+            j += 1
+        joined = [tokens[i], *tokens[j:]]
+        match = matcher._longest(joined, 0, work)
+        end: int | None = None
+        agency = ""
+        if match is not None:
+            entry, length = match
+            end = j + length - 1
+            agency = entry.agency
+            tail = _foreign_tail(tokens, end)
+            if tail:
+                end, agency = tail, "foreign_authority"
+            elif entry.foreign_tail:
+                end = None
+        inner = next((m for m in mentions if m.token_start < j <= m.token_end - 1 or m.token_start == j), None)
+        if end is None and inner is not None and inner.token_start in starts and inner.agency == "foreign_authority":
+            end, agency = inner.token_end, inner.agency
+        if end is None or not any(t.norm in ("та", "і", "й", "або") for t in tokens[i + 1 : j]):
+            i += 1
+            continue
+        result = [m for m in result if not (i <= m.token_start and m.token_end <= end)]
+        result.append(Mention(tokens[i].start, tokens[end - 1].end, agency, i, end))
+        covered.update(range(i, end))
+        i = end
+    return sorted(result, key=lambda m: m.token_start)
+
+
 def _drop_generic_heads(mentions: list[Mention]) -> list[Mention]:
-    """"оперативного підрозділу Служби безпеки України": a generic head right before a named body is not a
-    mention of its own (agencies.md: the genitive name is the span)."""
+    """"оперативного підрозділу Служби безпеки України", "прокурорами Спеціалізованої антикорупційної
+    прокуратури": a head right before a named body in the genitive is not a mention of its own
+    (agencies.md: the genitive name is the span)."""
     kept: list[Mention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if m.agency == "law_enforcement" and nxt is not None and nxt.token_start == m.token_end:
+        adjacent = nxt is not None and nxt.token_start == m.token_end
+        if adjacent and m.agency in ("law_enforcement", "prosecutor", "court", "police"):
             continue
         kept.append(m)
     return kept

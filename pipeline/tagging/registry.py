@@ -16,11 +16,31 @@ from pipeline.tagging.tokens import tokenize
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "voct")
 NUMBERS = ("sing", "plur")
-CANONICAL_IDS = frozenset({
-    "customs", "mof", "tax", "sfs", "police", "sbu", "border_guard", "beb", "nabu", "dbr", "prosecutor", "court",
-    "cmu", "nbu", "fiu", "intelligence", "national_guard", "law_enforcement", "foreign_authority", "state_party",
-    "competent_authority",
-})
+CANONICAL_IDS = frozenset(
+    {
+        "customs",
+        "mof",
+        "tax",
+        "sfs",
+        "police",
+        "sbu",
+        "border_guard",
+        "beb",
+        "nabu",
+        "dbr",
+        "prosecutor",
+        "court",
+        "cmu",
+        "nbu",
+        "fiu",
+        "intelligence",
+        "national_guard",
+        "law_enforcement",
+        "foreign_authority",
+        "state_party",
+        "competent_authority",
+    }
+)
 _NAME_KEYS = {"text", "number", "roles", "acts", "tail", "exact"}
 _AGENCY_KEYS = {"id", "en", "names", "historical", "successors"}
 
@@ -92,10 +112,17 @@ def load_registry(path: Path | None = None) -> Registry:
             roles = tuple(name["roles"].split()) if name.get("roles") else None
             if roles and any(r not in ("adj", "noun", "fixed") for r in roles):
                 raise ConfigError(f"agency {aid!r}: roles are adj, noun, fixed: {name['roles']!r}", path=where)
-            names.append(Name(
-                aid, name["text"], (number,) if number else NUMBERS, roles, tuple(name.get("acts", ())),
-                name.get("tail") == "foreign", bool(name.get("exact")),
-            ))
+            names.append(
+                Name(
+                    aid,
+                    name["text"],
+                    (number,) if number else NUMBERS,
+                    roles,
+                    tuple(name.get("acts", ())),
+                    name.get("tail") == "foreign",
+                    bool(name.get("exact")),
+                )
+            )
         for en in entry.get("en", []):
             english[en] = aid
     missing = CANONICAL_IDS - set(agencies)
@@ -162,7 +189,9 @@ def surface_forms(name: Name) -> set[str]:
         for case in CASES:
             variants: list[str] = [""]
             for token, role in zip(tokens, roles, strict=True):
-                options = {fold(token)} if role == "fixed" else (_inflect(token, role, case, number, gender) or {fold(token)})
+                options = (
+                    {fold(token)} if role == "fixed" else (_inflect(token, role, case, number, gender) or {fold(token)})
+                )
                 variants = [f"{v} {o}".strip() for v in variants for o in sorted(options)]
             forms.update(variants)
     return forms

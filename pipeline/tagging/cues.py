@@ -1,0 +1,84 @@
+"""Norm cues (pipeline/data/cues.toml): regular expressions over folded text, validated on load."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+
+MODALITIES = ("task", "power", "duty", "prohibition")
+# When cues overlap, the stronger reading wins: "не має права" is a prohibition, not a power.
+PRIORITY = {"prohibition": 4, "duty": 3, "power": 2, "task": 1}
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    modality: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CueSet:
+    modal: dict[str, tuple[re.Pattern[str], ...]]
+    heading: dict[str, tuple[re.Pattern[str], ...]]
+
+    def find(self, folded: str) -> list[CueMatch]:
+        found = [
+            CueMatch(modality, m.start(), m.end())
+            for modality, patterns in self.modal.items()
+            for pattern in patterns
+            for m in pattern.finditer(folded)
+        ]
+        found.sort(key=lambda c: (-PRIORITY[c.modality], c.start))
+        kept: list[CueMatch] = []
+        for cue in found:
+            if not any(cue.start < k.end and k.start < cue.end for k in kept):
+                kept.append(cue)
+        return sorted(kept, key=lambda c: c.start)
+
+    def heading_modality(self, title: str) -> str | None:
+        folded = title.lower().replace("’", "'").replace("ʼ", "'")
+        for modality in ("duty", "power", "task"):
+            if any(p.search(folded) for p in self.heading.get(modality, ())):
+                return modality
+        return None
+
+
+def _compile(section: dict[str, list[str]], where: str, name: str) -> dict[str, tuple[re.Pattern[str], ...]]:
+    compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+    for modality, patterns in section.items():
+        if modality not in MODALITIES:
+            raise ConfigError(f"[{name}] has unknown modality {modality!r}", path=where)
+        items = []
+        for pattern in patterns:
+            try:
+                items.append(re.compile(pattern))
+            except re.error as e:
+                raise ConfigError(f"[{name}.{modality}] bad pattern {pattern!r}: {e}", path=where) from e
+        compiled[modality] = tuple(items)
+    return compiled
+
+
+def load_cues(path: Path | None = None) -> CueSet:
+    where = str(path) if path else "pipeline/data/cues.toml"
+    try:
+        text = path.read_text(encoding="utf-8") if path else (
+            resources.files("pipeline") / "data" / "cues.toml"
+        ).read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ConfigError(f"cannot read the cue file: {e}", path=where) from e
+    if "modal" not in data or "heading" not in data:
+        raise ConfigError("the cue file needs [modal] and [heading]", path=where)
+    return CueSet(_compile(data["modal"], where, "modal"), _compile(data["heading"], where, "heading"))
+
+
+@lru_cache(maxsize=2)
+def default_cues() -> CueSet:
+    return load_cues()

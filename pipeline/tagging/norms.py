@@ -1,0 +1,325 @@
+"""Norm extraction by rules: who (agency) bears which modality in a unit, read with its context.
+
+The guidelines' cue order is followed literally: (1) a modal word in the unit, with its subject; (2) the
+lead-in of the item; (3) the article heading, for the body the article is about; (4) the plain present
+tense (or a passive with the agent in the instrumental / after "покладається на") -> duty. Each candidate
+keeps the evidence (cue span, level, where its agent came from) so a reader sees why, and so the
+statistical model (pipeline.tagging.model) can weigh the same evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pipeline.tagging.cues import CueMatch, CueSet, default_cues
+from pipeline.tagging.mentions import AgencyMatcher, Mention, default_matcher
+from pipeline.tagging.morph import cases, fold, parses
+from pipeline.tagging.registry import registry_cached
+from pipeline.tagging.tokens import Token, tokenize
+
+_CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
+_COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
+_DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b")
+_DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
+_COPULA = frozenset({"є", "буде", "були", "був", "була"})
+_HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
+_ABBREVIATION_AGENCIES = frozenset({"sbu", "nabu", "dbr", "beb", "sfs"})
+
+
+@dataclass(frozen=True)
+class NormCandidate:
+    agent: str
+    modality: str
+    level: int  # 1 modal word in the unit, 2 lead-in, 3 heading, 4 plain present / passive
+    agent_source: str  # "subject", "dative", "instrumental", "lead-in", "heading", "act"
+    cue_start: int | None = None  # offsets of the cue in the unit text (levels 1 and 4)
+    cue_end: int | None = None
+
+
+@dataclass
+class View:
+    """A text analysed once: tokens, folded form, agency mentions."""
+
+    text: str
+    tokens: list[Token]
+    mentions: list[Mention]
+    folded: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+
+    def token_at(self, offset: int) -> int:
+        for i, t in enumerate(self.tokens):
+            if t.end > offset:
+                return i
+        return len(self.tokens)
+
+
+def analyse(text: str, *, work: str | None, lang: str = "uk", matcher: AgencyMatcher | None = None) -> View:
+    tokens = tokenize(text)
+    return View(text, tokens, (matcher or default_matcher()).find(tokens, work=work, lang=lang))
+
+
+def mention_cases(view: View, m: Mention) -> frozenset[str]:
+    """Cases of the mention's head: its first noun (abbreviations and indeclinables: any case)."""
+    for t in view.tokens[m.token_start : m.token_end]:
+        if t.text.isupper() and len(t.text) > 1:
+            return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+        if any(p.tag.POS == "NOUN" for p in parses(t.norm)):
+            return cases(t.norm)
+    return cases(view.tokens[m.token_start].norm)
+
+
+def _clause_start(view: View, token: int) -> int:
+    i = token - 1
+    while i >= 0 and view.tokens[i].text not in _CLAUSE_BREAK:
+        i -= 1
+    return i + 1
+
+
+def _clause_end(view: View, token: int) -> int:
+    i = token
+    while i < len(view.tokens) and view.tokens[i].text not in _CLAUSE_BREAK:
+        i += 1
+    return i
+
+
+def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> list[Mention]:
+    """The mention and those joined to it by "та", "і", "або", commas: "митні органи та органи СБУ"."""
+    group = [anchor]
+    ordered = sorted(mentions, key=lambda m: m.token_start)
+    idx = ordered.index(anchor)
+    for step in (-1, 1):
+        j = idx
+        while 0 <= j + step < len(ordered):
+            a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
+            between = view.tokens[a.token_end : b.token_start]
+            if len(between) > 3 or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between):
+                break
+            if not any(t.norm in ("та", "і", "й", "або", "чи") for t in between) and step > 0:
+                break
+            group.append(ordered[j + step])
+            j += step
+    return group
+
+
+def _is_generic_head(t: Token) -> bool:
+    return t.norm.startswith(("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"))
+
+
+def subject_before(view: View, cue_token: int) -> list[Mention]:
+    """The agency subject of a cue: the nearest nominative mention before it in the same clause."""
+    start = _clause_start(view, cue_token)
+    before = [m for m in view.mentions if start <= m.token_start and m.token_end <= cue_token]
+    nominative = [m for m in before if "nomn" in mention_cases(view, m)]
+    if not nominative:
+        return []
+    nearest = max(nominative, key=lambda m: m.token_end)
+    return [m for m in _coordinated(view, view.mentions, nearest) if "nomn" in mention_cases(view, m)]
+
+
+def dative_agents(view: View, cue_token: int) -> list[Mention]:
+    """"Службі безпеки України ... надається право", "покладається на митні органи"."""
+    start, end = _clause_start(view, cue_token), _clause_end(view, cue_token)
+    found = []
+    for m in view.mentions:
+        if not start <= m.token_start < end:
+            continue
+        prev = view.tokens[m.token_start - 1].norm if m.token_start else ""
+        if "datv" in mention_cases(view, m) or prev == "на":
+            found.append(m)
+    return found
+
+
+_RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
+_PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
+
+
+def _foreign_subject(view: View, cue_token: int) -> bool:
+    """A non-agency subject right before the cue: a noun ("декларант може") or a relative pronoun of a
+    subordinate clause ("перелік обставин, що можуть свідчити")."""
+    start = _clause_start(view, cue_token)
+    covered = {i for m in view.mentions for i in range(m.token_start, m.token_end)}
+    for i in range(cue_token - 1, max(start, cue_token - 5) - 1, -1):
+        t = view.tokens[i]
+        if i in covered:
+            return False
+        if t.norm in _RELATIVE and cue_token - i <= 2:
+            return True
+        if t.is_word and any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in parses(t.norm)[:2]):
+            return True
+    return False
+
+
+@dataclass
+class Context:
+    """The unit's context: article heading (with its agency) and lead-ins (outermost first)."""
+
+    heading_title: str
+    heading_modality: str | None
+    heading_agency: str | None
+    lead_ins: list[View]
+    act_agency: str | None
+
+
+def read_context(context: str, *, work: str | None, cues: CueSet, matcher: AgencyMatcher | None = None) -> Context:
+    lines = [x for x in context.split("\n") if x.strip()]
+    heading = ""
+    if lines and _HEADING_LABEL.match(lines[0]):
+        heading = _HEADING_LABEL.sub("", lines[0])
+        lines = lines[1:]
+    heading_view = analyse(heading, work=work, matcher=matcher) if heading else None
+    heading_agency = heading_view.mentions[0].agency if heading_view and heading_view.mentions else None
+    act_agency = registry_cached().act_agency.get(work or "")
+    return Context(
+        heading, cues.heading_modality(heading) if heading else None, heading_agency,
+        [analyse(x, work=work, matcher=matcher) for x in lines], act_agency,
+    )
+
+
+def _lead_in_subject(ctx: Context) -> tuple[list[str], str] | None:
+    for view in reversed(ctx.lead_ins):
+        cue_tokens = [view.token_at(c.start) for c in default_cues().find(view.folded)]
+        for ct in cue_tokens:
+            subj = subject_before(view, ct) or dative_agents(view, ct)
+            if subj:
+                return [m.agency for m in subj], "lead-in"
+        nominative = [m for m in view.mentions if "nomn" in mention_cases(view, m)]
+        if nominative:
+            return [nominative[0].agency], "lead-in"
+        dative = [m for m in view.mentions if "datv" in mention_cases(view, m)]
+        if dative:
+            return [dative[0].agency], "lead-in"
+    return None
+
+
+def _inherited(ctx: Context) -> tuple[list[str], str] | None:
+    found = _lead_in_subject(ctx)
+    if found:
+        return found
+    if ctx.heading_agency:
+        return [ctx.heading_agency], "heading"
+    if ctx.act_agency:
+        return [ctx.act_agency], "act"
+    return None
+
+
+def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
+    found: list[NormCandidate] = []
+    for cue in cues.find(view.folded):
+        token = view.token_at(cue.start)
+        agents = subject_before(view, token)
+        source = "subject"
+        if not agents and _DATIVE_CUE.match(view.folded[cue.start : cue.end]):
+            agents, source = dative_agents(view, token), "dative"
+        if agents:
+            found += [NormCandidate(m.agency, cue.modality, 1, source, cue.start, cue.end) for m in agents]
+            continue
+        if _foreign_subject(view, token):
+            continue
+        inherited = _inherited(ctx)
+        if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
+            found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
+    return found
+
+
+def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
+    """The lead-in's own norms (its modal word, or its plain present / passive) govern the item."""
+    for view in reversed(ctx.lead_ins):
+        lead_ctx = Context(ctx.heading_title, ctx.heading_modality, ctx.heading_agency, [], ctx.act_agency)
+        found = _level1(view, lead_ctx, cues)
+        if not found and ctx.heading_modality is None:
+            found = _level4(view)
+        if found:
+            return [NormCandidate(c.agent, c.modality, 2, "lead-in") for c in found]
+    return []
+
+
+def _own_subject(view: View) -> list[Mention]:
+    """A nominative mention followed by a finite verb in its clause: the unit's own grammatical subject."""
+    for m in view.mentions:
+        if "nomn" not in mention_cases(view, m):
+            continue
+        end = _clause_end(view, m.token_end)
+        for t in view.tokens[m.token_end : min(end, m.token_end + 10)]:
+            if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
+                return _coordinated(view, view.mentions, m)
+    return []
+
+
+def _is_finite_present(word: str) -> bool:
+    return any(p.tag.POS == "VERB" and p.tag.person == "3per" for p in parses(word))
+
+
+def _level3(view: View, ctx: Context) -> list[NormCandidate]:
+    """The heading decides for items, and for sentences whose subject is an agency; a sentence about
+    something else ("Перелік ... встановлюється ...") gets no norm from the heading."""
+    if ctx.heading_modality is None:
+        return []
+    own = _own_subject(view)
+    if not own and view.text.rstrip().endswith(":"):
+        # a lead-in such as "Національне бюро:" carries the norm of its items
+        own = [m for m in view.mentions if "nomn" in mention_cases(view, m)][:1]
+    if not ctx.lead_ins and not own:
+        return []
+    bearer = ctx.heading_agency or ctx.act_agency
+    inherited = _lead_in_subject(ctx)
+    if inherited:
+        return [NormCandidate(a, ctx.heading_modality, 3, "lead-in") for a in inherited[0]]
+    if own:
+        return [
+            NormCandidate(m.agency, ctx.heading_modality if m.agency == bearer else "duty", 3, "subject")
+            for m in own
+        ]
+    if bearer:
+        return [NormCandidate(bearer, ctx.heading_modality, 3, "heading" if ctx.heading_agency else "act")]
+    return []
+
+
+def _level4(view: View) -> list[NormCandidate]:
+    if _DEFINITION.search(view.text):
+        return []
+    found = [NormCandidate(m.agency, "duty", 4, "subject") for m in _own_subject(view)]
+    if found:
+        return found
+    for m in view.mentions:
+        end = _clause_end(view, m.token_end)
+        start = _clause_start(view, m.token_start)
+        clause = view.tokens[start:end]
+        passive = any(t.norm.endswith(("ться", "ється", "ються")) and _is_finite_present(t.norm) for t in clause)
+        if not passive:
+            continue
+        prev_token = view.tokens[m.token_start - 1] if m.token_start else None
+        prev = prev_token.norm if prev_token else ""
+        m_cases = mention_cases(view, m)
+        if "ablt" in m_cases and prev not in _PREPOSITIONS:
+            found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
+        elif prev == "на" and any(t.norm.startswith("поклада") for t in clause):
+            found.append(NormCandidate(m.agency, "duty", 4, "dative"))
+        elif (
+            "gent" in m_cases
+            and prev_token is not None
+            and prev not in _PREPOSITIONS
+            and _is_generic_head(prev_token) | prev.startswith(("керівник", "рішенн"))
+        ):
+            # "здійснюється посадовими особами митних органів", "за рішенням керівника митного органу"
+            found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
+    return found
+
+
+def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[NormCandidate]:
+    """Every candidate norm with its evidence, strongest cue level first."""
+    cues = cues or default_cues()
+    return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _level4(view)
+
+
+def rule_norms(view: View, ctx: Context, cues: CueSet | None = None) -> set[tuple[str, str]]:
+    return {(c.agent, c.modality) for c in candidates(view, ctx, cues)}
+
+
+__all__ = [
+    "Context", "CueMatch", "NormCandidate", "View", "analyse", "candidates", "read_context", "rule_norms",
+    "_ABBREVIATION_AGENCIES",
+]
