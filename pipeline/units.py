@@ -121,6 +121,8 @@ def lead_ins(p: Provision, by_eid: dict[str, Provision], previous_al: dict[str, 
             qualifier = by_eid.get(p.eid.rsplit("__point_", 1)[0])
         if qualifier is not None:
             lead = qualifier
+        elif p.kind == "al" and p.eid in previous_al:
+            lead = previous_al[p.eid]
         elif parent is not None and parent.kind in ("para", "point", "subpoint", "al") and parent.text:
             lead = parent
         else:
@@ -136,6 +138,7 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
     wanted = set(eids) if eids is not None else None
     previous_al: dict[str, Provision] = {}
     last_al_in: dict[str | None, Provision] = {}
+    open_lead_in: dict[str | None, Provision] = {}
     article: Provision | None = None
     articles: dict[str, Provision | None] = {}
     for p in provisions:
@@ -147,7 +150,17 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
         if p.kind == "point" and p.parent in last_al_in:
             previous_al[p.eid] = last_al_in[p.parent]
         if p.kind == "al":
+            # unnumbered list lines after a lead-in ending with a colon: each is an item of that lead-in
+            lead = open_lead_in.get(p.parent)
+            if lead is not None:
+                previous_al[p.eid] = lead
+                if not p.text.rstrip().endswith(";"):
+                    open_lead_in.pop(p.parent, None)
+            if p.text.rstrip().endswith(":"):
+                open_lead_in[p.parent] = p
             last_al_in[p.parent] = p
+        elif p.kind in ("para", "art") or p.kind == "point" and p.parent in open_lead_in:
+            open_lead_in.pop(p.parent, None)
     units: list[Unit] = []
     for p in provisions:
         if p.kind not in _TEXT_KINDS or not p.text or (wanted is not None and p.eid not in wanted):

@@ -25,7 +25,8 @@ _DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральни
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
-_ABBREVIATION_AGENCIES = frozenset({"sbu", "nabu", "dbr", "beb", "sfs"})
+_RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
+_PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
 
 
 @dataclass(frozen=True)
@@ -109,15 +110,29 @@ def _is_generic_head(t: Token) -> bool:
     return t.norm.startswith(("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"))
 
 
+def _governed(view: View, m: Mention) -> bool:
+    """A mention right after a noun is its genitive dependent ("діяльність поліції"), not a subject."""
+    if m.token_start == 0:
+        return False
+    prev = view.tokens[m.token_start - 1]
+    if not prev.is_word or prev.norm in _COORDINATORS or prev.norm in _PREPOSITIONS:
+        return False
+    return any(p.tag.POS == "NOUN" for p in parses(prev.norm)[:1])
+
+
+def _is_subject(view: View, m: Mention) -> bool:
+    return "nomn" in mention_cases(view, m) and not _governed(view, m)
+
+
 def subject_before(view: View, cue_token: int) -> list[Mention]:
     """The agency subject of a cue: the nearest nominative mention before it in the same clause."""
     start = _clause_start(view, cue_token)
     before = [m for m in view.mentions if start <= m.token_start and m.token_end <= cue_token]
-    nominative = [m for m in before if "nomn" in mention_cases(view, m)]
+    nominative = [m for m in before if _is_subject(view, m)]
     if not nominative:
         return []
     nearest = max(nominative, key=lambda m: m.token_end)
-    return [m for m in _coordinated(view, view.mentions, nearest) if "nomn" in mention_cases(view, m)]
+    return [m for m in _coordinated(view, view.mentions, nearest) if _is_subject(view, m)]
 
 
 def dative_agents(view: View, cue_token: int) -> list[Mention]:
@@ -131,10 +146,6 @@ def dative_agents(view: View, cue_token: int) -> list[Mention]:
         if "datv" in mention_cases(view, m) or prev == "на":
             found.append(m)
     return found
-
-
-_RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
-_PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
 
 
 def _foreign_subject(view: View, cue_token: int) -> bool:
@@ -162,6 +173,7 @@ class Context:
     heading_agency: str | None
     lead_ins: list[View]
     act_agency: str | None
+    item: View | None = None  # the unit itself, when the context is read for it
 
 
 def read_context(context: str, *, work: str | None, cues: CueSet, matcher: AgencyMatcher | None = None) -> Context:
@@ -233,14 +245,23 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if not found and ctx.heading_modality is None:
             found = _level4(view)
         if found:
+            own = [m for m in view_item_mentions(ctx) if m.token_start == 0]
+            if own and all(c.agent == "law_enforcement" for c in found):
+                # "Оперативно-розшукова діяльність здійснюється оперативними підрозділами:" /
+                # "Національної поліції - ...": the item names which body the generic lead-in means
+                return [NormCandidate(m.agency, found[0].modality, 2, "lead-in") for m in own]
             return [NormCandidate(c.agent, c.modality, 2, "lead-in") for c in found]
     return []
+
+
+def view_item_mentions(ctx: Context) -> list[Mention]:
+    return ctx.item.mentions if ctx.item is not None else []
 
 
 def _own_subject(view: View) -> list[Mention]:
     """A nominative mention followed by a finite verb in its clause: the unit's own grammatical subject."""
     for m in view.mentions:
-        if "nomn" not in mention_cases(view, m):
+        if not _is_subject(view, m):
             continue
         end = _clause_end(view, m.token_end)
         for t in view.tokens[m.token_end : min(end, m.token_end + 10)]:
@@ -294,7 +315,7 @@ def _level4(view: View) -> list[NormCandidate]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
-        if "ablt" in m_cases and prev not in _PREPOSITIONS:
+        if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m):
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
         elif prev == "на" and any(t.norm.startswith("поклада") for t in clause):
             found.append(NormCandidate(m.agency, "duty", 4, "dative"))
@@ -312,6 +333,7 @@ def _level4(view: View) -> list[NormCandidate]:
 def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[NormCandidate]:
     """Every candidate norm with its evidence, strongest cue level first."""
     cues = cues or default_cues()
+    ctx.item = view
     return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _level4(view)
 
 
@@ -321,5 +343,4 @@ def rule_norms(view: View, ctx: Context, cues: CueSet | None = None) -> set[tupl
 
 __all__ = [
     "Context", "CueMatch", "NormCandidate", "View", "analyse", "candidates", "read_context", "rule_norms",
-    "_ABBREVIATION_AGENCIES",
 ]
