@@ -153,7 +153,52 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("nreg")
     a.set_defaults(func=cmd_acts_remove)
     p.set_defaults(func=cmd_acts_list)
+
+    p = with_db(sub.add_parser("tag", help="tag agencies and norms in every stored edition (incremental)",
+                               description="Tag each edition not yet tagged by this tagger version (all of them "
+                               "with --all). Texts that editions share are tagged once."))
+    p.add_argument("--acts", nargs="+", metavar="NREG", help="only these acts")
+    p.add_argument("--all", action="store_true", help="re-tag every edition")
+    p.add_argument("--rules-only", action="store_true", help="do not use the trained model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("evaluate", help="score the tagger on a gold file (shared/specs/gold-format.md)")
+    ev = p.add_subparsers(dest="evaluate_what", metavar="WHAT")
+    e = ev.add_parser("tagging", help="agency_f1, agency_overlap_f1, norm_f1, modality_f1 (no store needed)")
+    e.add_argument("--gold", type=Path, required=True)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--rules-only", action="store_true", help="score the rules without the model")
+    e.add_argument("--errors", action="store_true", help="also list the units with errors")
+    e.set_defaults(func=cmd_evaluate_tagging)
+    p.set_defaults(func=lambda args: _usage(p))
+
+    p = with_db(sub.add_parser("train", help="reproduce the norm model from annotations/ (texts from the store)"))
+    p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
+    p.add_argument("--out", type=Path, default=None, help="model file (default: the shipped pipeline/data model)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train)
+
+    p = with_db(sub.add_parser("norms", help="a provision with its agencies and norms highlighted"))
+    p.add_argument("id", metavar="WORK#EID")
+    p.add_argument("--at", metavar="DATE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_norms)
+
+    p = with_db(sub.add_parser("agencies", help="tasks, powers, duties, prohibitions per agency; unserved tasks",
+                               description="For each agency: its norms across the newest editions, and for each "
+                               "task the powers and duties that serve it; tasks no power serves are flagged. "
+                               "Written to outputs/agencies/."))
+    p.add_argument("agency", nargs="?", help="one agency id (e.g. customs)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agencies")
+    p.set_defaults(func=cmd_agencies)
     return parser
+
+
+def _usage(p: argparse.ArgumentParser) -> int:
+    p.print_help()
+    return EXIT_USAGE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -477,3 +522,237 @@ def cmd_acts_remove(args: argparse.Namespace) -> int:
     save_acts(acts, args.acts_file)
     _out(f"no longer tracking {args.nreg} ({len(acts)} acts); its stored editions are kept")
     return EXIT_OK
+
+
+# -- tagging ---------------------------------------------------------------------------------------
+def cmd_tag(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from pipeline.store import open_store
+    from pipeline.tagging.job import tag_store
+    from pipeline.tagging.tagger import Tagger
+
+    tagger = Tagger(use_model=not args.rules_only)
+    with open_store(args.db) as store:
+        editions = store.all_editions(args.acts)
+        if not editions:
+            raise NotFoundInStoreError("no stored edition to tag (run `normgap refresh` first)")
+        total = sum(e.provision_count for e in editions)
+        bar = tqdm(total=total, desc="tag", unit="unit", file=sys.stderr, disable=None)
+        try:
+            report = tag_store(store, tagger, work_ids=args.acts, force=args.all, on_units=bar.update)
+        finally:
+            bar.close()
+    rows = [
+        {"edition": e.label, "units": e.units, "mentions": e.mentions, "norms": e.norms, "reused": e.reused,
+         "skipped": e.skipped, "errors": e.errors, "failed": e.failed}
+        for e in report.editions
+    ]
+    if args.json:
+        _out(json.dumps({"tagger": report.version, "seconds": round(report.seconds, 2), "editions": rows},
+                        ensure_ascii=False, indent=2))
+    else:
+        _out(f"{'edition':<22} {'units':>6} {'mentions':>8} {'norms':>6} {'reused':>6}  note")
+        for r in rows:
+            note = "unchanged, skipped" if r["skipped"] else (f"FAILED: {r['failed']}" if r["failed"] else
+                                                               f"{len(r['errors'])} unit errors" if r["errors"] else "")
+            _out(f"{r['edition']:<22} {r['units']:>6} {r['mentions']:>8} {r['norms']:>6} {r['reused']:>6}  {note}")
+        tagged = [r for r in rows if not r["skipped"]]
+        _out(f"\n{len(tagged)} editions tagged, {len(rows) - len(tagged)} already up to date; tagger {report.version}; "
+             f"{report.seconds:.1f} s")
+    return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
+    from pipeline.tagging.evaluate import Prediction, errors, load_gold, score
+    from pipeline.tagging.tagger import Tagger, TaggingError
+
+    gold = load_gold(args.gold)
+    tagger = Tagger(use_model=not args.rules_only)
+    preds = []
+    for g in gold:
+        try:
+            r = tagger.tag(g.text, g.context, work=g.id.split("#", 1)[0], lang=g.lang, provision=g.id)
+            preds.append(Prediction(r.mentions, r.norm_pairs()))
+        except TaggingError as e:
+            _err(f"warning: {e}")
+            preds.append(Prediction((), frozenset()))
+    result = score(gold, preds)
+    result["tagger"] = tagger.version
+    if args.errors:
+        result["errors"] = errors(gold, preds)
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"{args.gold}: {result['units']} units, tagger {tagger.version}")
+    _out(f"agency_f1 {result['agency_f1']:.4f}   agency_overlap_f1 {result['agency_overlap_f1']:.4f}   "
+         f"norm_f1 {result['norm_f1']:.4f}")
+    for m, f in result["modality_f1"].items():
+        c = result["modality_counts"][m]
+        _out(f"  {m:<12} F1 {f:.4f}  (tp {c['tp']}, predicted {c['predicted']}, gold {c['gold']})")
+    if "counterpart_f1" in result:
+        _out(f"counterpart_f1 {result['counterpart_f1']:.4f}")
+    for e in result.get("errors", []):
+        _out(f"  {e['id']}: missed {e['missed_norms']} {e['missed_agencies']}; extra {e['extra_norms']} "
+             f"{e['extra_agencies']}")
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from pipeline.acts import write_atomic
+    from pipeline.store import open_store
+    from pipeline.tagging.model import MODEL_FILE
+    from pipeline.tagging.training import train_from_annotations
+
+    with open_store(args.db) as store:
+        report = train_from_annotations(store, args.annotations)
+    out = args.out or Path(str(resources.files("pipeline") / "data" / MODEL_FILE))
+    write_atomic(out, report.model.to_json() + "\n")
+    summary = {
+        "model": report.model.version, "written": str(out), "train_units": report.train_units,
+        "dev_units": report.dev_units, "threshold": report.model.threshold,
+        "cross_validation_norm_f1": report.cv_norm_f1,
+        "dev": {k: report.dev.get(k) for k in ("agency_f1", "norm_f1", "modality_f1")},
+        "dev_rules_only": {k: report.dev_rules.get(k) for k in ("norm_f1", "modality_f1")},
+        "annotation_errors": report.errors,
+    }
+    if args.json:
+        _out(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        _out(f"model {report.model.version} -> {out}")
+        _out(f"trained on {report.train_units} units; override threshold {report.model.threshold} "
+             f"(chosen by {5}-fold cross-validation by article: {report.cv_norm_f1})")
+        if report.dev:
+            _out(f"held-out dev ({report.dev_units} units): agency_f1 {report.dev['agency_f1']:.4f}, "
+                 f"norm_f1 {report.dev['norm_f1']:.4f} (rules alone {report.dev_rules['norm_f1']:.4f})")
+        for e in report.errors:
+            _err(f"warning: {e}")
+    return EXIT_FAILED if report.errors else EXIT_OK
+
+
+def cmd_norms(args: argparse.Namespace) -> int:
+    from pipeline.diff import render_provision
+    from pipeline.ids import parse_date, parse_provision_id
+    from pipeline.store import open_store
+    from pipeline.tagging.tagger import UnitResult
+
+    work, eid = parse_provision_id(args.id)
+    at = parse_date(args.at) if args.at else None
+    with open_store(args.db) as store:
+        edition = store.edition_at(work, at)
+        provisions = store.subtree(edition, eid) if eid else store.provisions(edition.edition_id)
+        tags = store.unit_tags(edition.edition_id, [p.eid for p in provisions])
+        if not tags and store.tagging_of(edition.edition_id) is None:
+            raise NotFoundInStoreError("this edition is not tagged yet (run `normgap tag`)", provision=args.id)
+    by_eid: dict[str, list[Any]] = {}
+    for row in tags:
+        by_eid.setdefault(row["eid"], []).append(row)
+    records = []
+    for p in provisions:
+        units = []
+        for row in by_eid.get(p.eid, []):
+            result = UnitResult.from_json(row["mentions"], row["norms"])
+            text = p.text[row["start"] : row["end"]]
+            units.append({"start": row["start"], "end": row["end"], "text": text, "result": result})
+        records.append((p, units))
+    if args.json:
+        _out(json.dumps([
+            {"eid": p.eid, "units": [{"start": u["start"], "end": u["end"],
+                                      "mentions": [list(m) for m in u["result"].mentions],
+                                      "norms": [n.as_json() for n in u["result"].norms]} for u in units]}
+            for p, units in records], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"{work}#{eid}  — edition of {edition.date.isoformat()}   [agency mention|id]  <<cue>>")
+    for p, units in records:
+        if not units:
+            _out(f"[{p.eid}] {render_provision(p)}")
+            continue
+        for u in units:
+            _out(f"[{p.eid}] {_highlight(u['text'], u['result'])}")
+            for n in u["result"].norms:
+                how = {0: "model", 1: "modal word", 2: "lead-in", 3: "heading", 4: "present tense"}[n.level]
+                _out(f"      -> {n.agent}: {n.modality.upper()}  ({how}; agent from {n.source})")
+    return EXIT_OK
+
+
+def _highlight(text: str, result: Any) -> str:
+    marks: list[tuple[int, str]] = []
+    for s, e, agency in result.mentions:
+        marks += [(s, "["), (e, f"|{agency}]")]
+    for n in result.norms:
+        if n.cue:
+            marks += [(n.cue[0], "<<"), (n.cue[1], ">>")]
+    out = text
+    for pos, mark in sorted(marks, key=lambda m: -m[0]):
+        out = out[:pos] + mark + out[pos:]
+    return out
+
+
+def cmd_agencies(args: argparse.Namespace) -> int:
+    from pipeline.acts import write_atomic
+    from pipeline.balance import balance, balance_json, collect_norms
+    from pipeline.store import open_store
+
+    with open_store(args.db) as store:
+        items = collect_norms(store)
+    if not items:
+        raise NotFoundInStoreError("no tagged norms in the store (run `normgap tag` first)")
+    balances = balance(items, agency=args.agency)
+    if args.agency and not balances:
+        raise NotFoundInStoreError(f"no norms of agency {args.agency!r} in the corpus")
+    data = balance_json(balances)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.agency or "all"
+    write_atomic(args.out / f"{stem}.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(args.out / f"{stem}.csv", _balance_csv(balances))
+    write_atomic(args.out / f"{stem}.md", _balance_markdown(balances))
+    if args.format == "json":
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        _out(_balance_csv(balances))
+    else:
+        _out(f"{'agency':<18} {'tasks':>6} {'powers':>7} {'duties':>7} {'prohib.':>7} {'tasks no power serves':>22}")
+        for b in balances:
+            c = b.counts
+            _out(f"{b.agency:<18} {c['task']:>6} {c['power']:>7} {c['duty']:>7} {c['prohibition']:>7} "
+                 f"{len(b.unserved_tasks):>22}")
+        if args.agency and balances:
+            for link in balances[0].tasks:
+                flag = "UNSERVED " if link.unserved else ""
+                _out(f"\n{flag}task {link.task.unit}: {link.task.text[:160]}")
+                for m, score in link.served_by:
+                    _out(f"    {m.modality} {m.unit} ({score}): {m.text[:120]}")
+    _err(f"written: {args.out}/{stem}.json, .csv, .md")
+    return EXIT_OK
+
+
+def _balance_csv(balances: Any) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["agency", "modality", "unit", "edition", "text", "task served by (units)"])
+    for b in balances:
+        served = {t.task.unit: " ".join(m.unit for m, _ in t.served_by) for t in b.tasks}
+        for modality, items in sorted(b.norms.items()):
+            for it in items:
+                w.writerow([b.agency, modality, it.unit, it.edition, it.text,
+                            served.get(it.unit, "") if modality == "task" else ""])
+    return buf.getvalue()
+
+
+def _balance_markdown(balances: Any) -> str:
+    lines = ["# Tasks, powers, duties and prohibitions by agency", "",
+             "| agency | tasks | powers | duties | prohibitions | tasks no power serves |", "|---|---|---|---|---|---|"]
+    for b in balances:
+        c = b.counts
+        lines.append(f"| {b.agency} | {c['task']} | {c['power']} | {c['duty']} | {c['prohibition']} | "
+                     f"{len(b.unserved_tasks)} |")
+    for b in balances:
+        if b.unserved_tasks:
+            lines += ["", f"## {b.agency}: tasks no power or duty serves", ""]
+            lines += [f"- `{t.task.unit}` {t.task.text}" for t in b.unserved_tasks]
+    return "\n".join(lines) + "\n"

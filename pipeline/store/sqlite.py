@@ -407,6 +407,63 @@ class Store:
             for r in rows
         ]
 
+    def all_editions(self, work_ids: Sequence[str] | None = None) -> list[EditionRow]:
+        rows = self.conn.execute("SELECT * FROM editions ORDER BY work_id, date, revision").fetchall()
+        editions = [_edition(r) for r in rows]
+        return [e for e in editions if work_ids is None or e.work_id in work_ids]
+
+    # -- tags ---------------------------------------------------------------------------------------
+    def tagging_of(self, edition_id: int) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM edition_tagging WHERE edition_id = ?", (edition_id,)).fetchone()
+
+    def known_tag_results(self, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(f"SELECT * FROM tag_results WHERE key IN ({marks})", chunk):
+                found[r["key"]] = (r["mentions"], r["norms"])
+        return found
+
+    def save_tags(
+        self,
+        edition_id: int,
+        version: str,
+        units: Sequence[tuple[str, int | None, int, int, str]],
+        results: dict[str, tuple[str, str]],
+        *,
+        mentions: int,
+        norms: int,
+        errors: Sequence[str],
+    ) -> None:
+        """Replace an edition's tags in one transaction: units are (eid, sentence, start, end, key)."""
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR IGNORE INTO tag_results(key, mentions, norms) VALUES (?, ?, ?)",
+                [(k, m, n) for k, (m, n) in results.items()],
+            )
+            c.execute("DELETE FROM unit_tags WHERE edition_id = ?", (edition_id,))
+            c.executemany(
+                "INSERT INTO unit_tags(edition_id, eid, sentence, start, end, key) VALUES (?,?,?,?,?,?)",
+                [(edition_id, *u) for u in units],
+            )
+            c.execute(
+                "INSERT OR REPLACE INTO edition_tagging(edition_id, tagger_version, tagged_at, units, mentions, norms, "
+                "errors) VALUES (?,?,?,?,?,?,?)",
+                (edition_id, version, _now(), len(units), mentions, norms, json.dumps(list(errors), ensure_ascii=False)),
+            )
+
+    def unit_tags(self, edition_id: int, eids: Sequence[str] | None = None) -> list[sqlite3.Row]:
+        sql = (
+            "SELECT u.eid, u.sentence, u.start, u.end, r.mentions, r.norms FROM unit_tags u "
+            "JOIN tag_results r ON r.key = u.key WHERE u.edition_id = ?"
+        )
+        rows = self.conn.execute(sql + " ORDER BY u.rowid", (edition_id,)).fetchall()
+        if eids is not None:
+            wanted = set(eids)
+            rows = [r for r in rows if r["eid"] in wanted]
+        return rows
+
     # -- runs -------------------------------------------------------------------------------------
     def start_run(self) -> int:
         with self.transaction() as c:

@@ -27,11 +27,13 @@ class CueMatch:
 class CueSet:
     modal: dict[str, tuple[re.Pattern[str], ...]]
     heading: dict[str, tuple[re.Pattern[str], ...]]
+    en_modal: dict[str, tuple[re.Pattern[str], ...]]
 
-    def find(self, folded: str) -> list[CueMatch]:
+    def find(self, folded: str, lang: str = "uk") -> list[CueMatch]:
+        table = self.en_modal if lang == "en" else self.modal
         found = [
             CueMatch(modality, m.start(), m.end())
-            for modality, patterns in self.modal.items()
+            for modality, patterns in table.items()
             for pattern in patterns
             for m in pattern.finditer(folded)
         ]
@@ -76,7 +78,11 @@ def load_cues(path: Path | None = None) -> CueSet:
         raise ConfigError(f"cannot read the cue file: {e}", path=where) from e
     if "modal" not in data or "heading" not in data:
         raise ConfigError("the cue file needs [modal] and [heading]", path=where)
-    return CueSet(_compile(data["modal"], where, "modal"), _compile(data["heading"], where, "heading"))
+    return CueSet(
+        _compile(data["modal"], where, "modal"),
+        _compile(data["heading"], where, "heading"),
+        _compile(data.get("en_modal", {}), where, "en_modal"),
+    )
 
 
 @lru_cache(maxsize=2)

@@ -33,15 +33,26 @@ class Prediction:
 
 def load_gold(path: Path) -> list[GoldUnit]:
     """Read a gold file; a malformed line (bad JSON, offsets outside the text, missing keys) names its line."""
-    units: list[GoldUnit] = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as e:
         raise ConfigError(f"cannot read the gold file: {e.strerror}", path=str(path)) from e
-    for number, line in enumerate(lines, 1):
+    units = _parse_lines([(f"{path}:{n}", line) for n, line in enumerate(lines, 1)])
+    if not units:
+        raise ConfigError("the gold file has no units", path=str(path))
+    return units
+
+
+def load_gold_lines(lines: Sequence[dict[str, Any]]) -> list[GoldUnit]:
+    """Gold units from already-built lines (the annotations loader)."""
+    return _parse_lines([(f"line {i}", json.dumps(d, ensure_ascii=False)) for i, d in enumerate(lines, 1)])
+
+
+def _parse_lines(lines: Sequence[tuple[str, str]]) -> list[GoldUnit]:
+    units: list[GoldUnit] = []
+    for where, line in lines:
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
             d = json.loads(line)
             text = d["text"]
@@ -78,8 +89,6 @@ def load_gold(path: Path) -> list[GoldUnit]:
             raise ConfigError(f"not JSON: {e.msg}", path=where) from e
         except (KeyError, TypeError, ValueError) as e:
             raise ConfigError(f"malformed gold line: {e!r}", path=where) from e
-    if not units:
-        raise ConfigError("the gold file has no units", path=str(path))
     return units
 
 

@@ -46,6 +46,7 @@ class View:
     text: str
     tokens: list[Token]
     mentions: list[Mention]
+    lang: str = "uk"
     folded: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,7 +61,7 @@ class View:
 
 def analyse(text: str, *, work: str | None, lang: str = "uk", matcher: AgencyMatcher | None = None) -> View:
     tokens = tokenize(text)
-    return View(text, tokens, (matcher or default_matcher()).find(tokens, work=work, lang=lang))
+    return View(text, tokens, (matcher or default_matcher()).find(tokens, work=work, lang=lang), lang)
 
 
 def mention_cases(view: View, m: Mention) -> frozenset[str]:
@@ -153,7 +154,7 @@ def _foreign_subject(view: View, cue_token: int) -> bool:
     subordinate clause ("перелік обставин, що можуть свідчити")."""
     start = _clause_start(view, cue_token)
     covered = {i for m in view.mentions for i in range(m.token_start, m.token_end)}
-    for i in range(cue_token - 1, max(start, cue_token - 5) - 1, -1):
+    for i in range(cue_token - 1, start - 1, -1):
         t = view.tokens[i]
         if i in covered:
             return False
@@ -232,6 +233,9 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if _foreign_subject(view, token):
             continue
         inherited = _inherited(ctx)
+        # the act's own body is a last resort for items and headings, not for a modal word in running text
+        if inherited and inherited[1] == "act" and not ctx.lead_ins:
+            continue
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
     return found
@@ -330,9 +334,32 @@ def _level4(view: View) -> list[NormCandidate]:
     return found
 
 
+def _english(view: View, cues: CueSet) -> list[NormCandidate]:
+    """"Each State Party shall ...": the mention before the cue in its clause bears the norm."""
+    found: list[NormCandidate] = []
+    for cue in cues.find(view.folded, "en"):
+        token = view.token_at(cue.start)
+        start = _clause_start(view, token)
+        before = [m for m in view.mentions if start <= m.token_start and m.token_end <= token]
+        if before:
+            nearest = max(before, key=lambda m: m.token_end)
+            # "the competent authorities of the Parties shall": the head of the phrase bears the norm
+            while True:
+                head = [m for m in before if m.token_end < nearest.token_start]
+                gap = [t.norm for t in view.tokens[head[-1].token_end : nearest.token_start]] if head else []
+                if head and gap and gap[0] == "of" and len(gap) <= 3:
+                    nearest = head[-1]
+                    continue
+                break
+            found.append(NormCandidate(nearest.agency, cue.modality, 1, "subject", cue.start, cue.end))
+    return found
+
+
 def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[NormCandidate]:
     """Every candidate norm with its evidence, strongest cue level first."""
     cues = cues or default_cues()
+    if view.lang == "en":
+        return _english(view, cues)
     ctx.item = view
     return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _level4(view)
 

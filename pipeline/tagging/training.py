@@ -1,0 +1,93 @@
+"""`normgap train`: reproduce the norm model from annotations/ (texts read from the store)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.annotations import DEFAULT_FOLDER, article_of, load_annotations, to_gold
+from pipeline.errors import ConfigError
+from pipeline.store import Store
+from pipeline.tagging.cues import default_cues
+from pipeline.tagging.evaluate import GoldUnit, Prediction, load_gold_lines, score
+from pipeline.tagging.model import NormModel, TrainingExample, train
+from pipeline.tagging.norms import analyse, read_context, rule_norms
+from pipeline.tagging.registry import registry_cached
+
+log = logging.getLogger(__name__)
+THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+C = 0.3
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    model: NormModel
+    train_units: int
+    dev_units: int
+    cv_norm_f1: dict[float, float]
+    dev: dict[str, Any]
+    dev_rules: dict[str, Any]
+    errors: list[str]
+
+
+def example(g: GoldUnit) -> TrainingExample:
+    work = g.id.split("#", 1)[0]
+    cues = default_cues()
+    return TrainingExample(analyse(g.text, work=work, lang=g.lang), read_context(g.context, work=work, cues=cues),
+                           g.norms)
+
+
+def _fold(unit_id: str) -> int:
+    work, eid = unit_id.split("#", 1)
+    return int(hashlib.sha256(f"{work}#{article_of(eid)}".encode()).hexdigest()[:8], 16) % FOLDS
+
+
+def _predict(model: NormModel, g: GoldUnit) -> Prediction:
+    ex = example(g)
+    return Prediction(tuple((m.start, m.end, m.agency) for m in ex.view.mentions), frozenset(model.predict(ex.view, ex.ctx)))
+
+
+def cross_validate(units: Sequence[GoldUnit]) -> dict[float, float]:
+    """Norm F1 per override threshold, over folds grouped by article (no article on both sides)."""
+    folds: dict[int, list[GoldUnit]] = {}
+    for g in units:
+        folds.setdefault(_fold(g.id), []).append(g)
+    gold_all: list[GoldUnit] = []
+    preds: dict[float, list[Prediction]] = {t: [] for t in THRESHOLDS}
+    for k, held in sorted(folds.items()):
+        rest = [g for j, gs in folds.items() if j != k for g in gs]
+        model = train([example(g) for g in rest], c=C)
+        gold_all.extend(held)
+        for t in THRESHOLDS:
+            model.threshold = t
+            preds[t].extend(_predict(model, g) for g in held)
+    return {t: score(gold_all, preds[t])["norm_f1"] for t in THRESHOLDS}
+
+
+def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> TrainReport:
+    annotations = load_annotations(folder, known_agencies=registry_cached().ids)
+    if not annotations:
+        raise ConfigError("no annotations to train on", path=str(folder))
+    train_build = to_gold(store, annotations, split="train")
+    dev_build = to_gold(store, annotations, split="dev")
+    errors = train_build.errors + dev_build.errors
+    if not train_build.lines:
+        raise ConfigError("no training unit could be read from the store (refresh the corpus first)",
+                          path=str(folder))
+    train_units = load_gold_lines(train_build.lines)
+    dev_units = load_gold_lines(dev_build.lines) if dev_build.lines else []
+    cv = cross_validate(train_units)
+    best = max(cv, key=lambda t: (cv[t], t))
+    model = train([example(g) for g in train_units], c=C)
+    model.threshold = best
+    dev = score(dev_units, [_predict(model, g) for g in dev_units]) if dev_units else {}
+    dev_rules = (
+        score(dev_units, [Prediction((), frozenset(rule_norms(example(g).view, example(g).ctx))) for g in dev_units])
+        if dev_units else {}
+    )
+    return TrainReport(model, len(train_units), len(dev_units), cv, dev, dev_rules, errors)
