@@ -23,7 +23,7 @@ _STOP = frozenset(
     "відповідно закон кодекс україна український державний інший такий цей свій межа компетенція "
     "передбачений визначений право мати бути могти".split()
 )
-SERVED_AT = 0.12  # cosine of lemma tf-idf at which a power is taken to serve a task
+SERVED_AT = 0.3  # cosine of content-lemma tf-idf at which a power or duty is taken to serve a task
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class TaskLink:
 
     @property
     def unserved(self) -> bool:
-        return not self.served_by
+        """No power serves the task (duties alone do not give the means to carry it out)."""
+        return not any(m.modality == "power" for m, _ in self.served_by)
 
 
 @dataclass
@@ -124,12 +125,16 @@ def balance(items: Iterable[NormItem], *, agency: str | None = None, top: int = 
         if agency and aid != agency:
             continue
         norms = by_agency[aid]
-        means = norms.get("power", []) + norms.get("duty", [])
         links = []
         for task in norms.get("task", []):
+            if task.text.rstrip().endswith(":"):
+                continue  # a lead-in: its items are the tasks
             tv = vectors[id(task)]
-            scored = sorted(((m, _cosine(tv, vectors[id(m)])) for m in means), key=lambda x: -x[1])
-            links.append(TaskLink(task, [(m, round(s, 3)) for m, s in scored[:top] if s >= SERVED_AT]))
+            served: list[tuple[NormItem, float]] = []
+            for modality in ("power", "duty"):
+                scored = sorted(((m, _cosine(tv, vectors[id(m)])) for m in norms.get(modality, [])), key=lambda x: -x[1])
+                served += [(m, round(s, 3)) for m, s in scored[:top] if s >= SERVED_AT]
+            links.append(TaskLink(task, served))
         counts = {m: len(norms.get(m, [])) for m in ("task", "power", "duty", "prohibition")}
         result.append(AgencyBalance(aid, counts, {k: list(v) for k, v in norms.items()}, links))
     return result

@@ -304,6 +304,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.acts import write_atomic
     from pipeline.outputs import write_corpus_outputs
     from pipeline.store import open_store
 
@@ -315,8 +316,26 @@ def cmd_run(args: argparse.Namespace) -> int:
             "  normgap run --mirror http://127.0.0.1:8765 --delay 0"
         )
         return code
+    from pipeline.balance import balance, balance_json, collect_norms
+    from pipeline.tagging.job import tag_store
+    from pipeline.tagging.tagger import Tagger
+
     with open_store(args.db) as store:
         written = write_corpus_outputs(store, args.out / "corpus")
+        report = tag_store(store, Tagger())
+        tagged = [e for e in report.editions if not e.skipped]
+        _out(f"\ntagged {len(tagged)} editions ({len(report.editions) - len(tagged)} up to date) in "
+             f"{report.seconds:.1f} s with {report.version}")
+        for e in report.failed:
+            _err(f"normgap: tagging {e.label}: {e.failed}")
+            code = max(code, EXIT_FAILED)
+        balances = balance(collect_norms(store))
+    folder = args.out / "agencies"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / "all.json", json.dumps(balance_json(balances), ensure_ascii=False, indent=2) + "\n")
+    write_atomic(folder / "all.csv", _balance_csv(balances))
+    write_atomic(folder / "all.md", _balance_markdown(balances))
+    written += [folder / "all.md", folder / "all.csv", folder / "all.json"]
     _out("\nWritten for reading:")
     for path in written:
         _out(f"  {path}")

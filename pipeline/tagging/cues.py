@@ -23,13 +23,17 @@ class CueMatch:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: find() is cached per cue set
 class CueSet:
     modal: dict[str, tuple[re.Pattern[str], ...]]
     heading: dict[str, tuple[re.Pattern[str], ...]]
     en_modal: dict[str, tuple[re.Pattern[str], ...]]
 
     def find(self, folded: str, lang: str = "uk") -> list[CueMatch]:
+        return list(self._find(folded, lang))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - cue sets are few and live as long as the process
+    def _find(self, folded: str, lang: str) -> tuple[CueMatch, ...]:
         table = self.en_modal if lang == "en" else self.modal
         found = [
             CueMatch(modality, m.start(), m.end())
@@ -42,7 +46,7 @@ class CueSet:
         for cue in found:
             if not any(cue.start < k.end and k.start < cue.end for k in kept):
                 kept.append(cue)
-        return sorted(kept, key=lambda c: c.start)
+        return tuple(sorted(kept, key=lambda c: c.start))
 
     def heading_modality(self, title: str) -> str | None:
         folded = title.lower().replace("’", "'").replace("ʼ", "'")

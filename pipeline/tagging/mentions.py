@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.tagging.morph import parses
+from pipeline.tagging.morph import first_pos, pos_set
 from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
@@ -152,11 +152,11 @@ def _adjective_use(tokens: Sequence[Token], start: int, end: int) -> bool:
     nxt = tokens[end]
     if not nxt.is_word or nxt.norm in _COORD:
         return False
-    return any(p.tag.POS in ("NOUN", "ADJF") for p in parses(nxt.norm)[:2])
+    return bool(pos_set(nxt.norm) & {"NOUN", "ADJF"})
 
 
 def _is_adjective(t: Token) -> bool:
-    return t.is_word and t.norm not in _COORD and any(p.tag.POS in ("ADJF", "PRTF") for p in parses(t.norm)[:1])
+    return t.is_word and t.norm not in _COORD and first_pos(t.norm) in ("ADJF", "PRTF")
 
 
 def _join_coordinated(

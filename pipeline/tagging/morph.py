@@ -43,7 +43,29 @@ def cases(word: str) -> frozenset[str]:
     return frozenset(str(p.tag.case) for p in parses(word) if p.tag.case)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=200_000)
 def is_verb_present_3rd(word: str) -> bool:
     """A finite verb in the present (or perfective future) 3rd person: "здійснює", "інформують"."""
     return any(p.tag.POS == "VERB" and p.tag.person == "3per" for p in parses(word))
+
+
+@lru_cache(maxsize=200_000)
+def first_pos(word: str) -> str:
+    """The part of speech of the most likely reading ("NOUN", "ADJF", "INFN", ...; "" when unknown)."""
+    found = parses(word)
+    return str(found[0].tag.POS or "") if found else ""
+
+
+@lru_cache(maxsize=200_000)
+def pos_set(word: str, top: int = 2) -> frozenset[str]:
+    return frozenset(str(p.tag.POS) for p in parses(word)[:top] if p.tag.POS)
+
+
+@lru_cache(maxsize=200_000)
+def is_nominative_noun(word: str) -> bool:
+    return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in parses(word)[:2])
+
+
+@lru_cache(maxsize=200_000)
+def has_noun_reading(word: str) -> bool:
+    return any(p.tag.POS == "NOUN" for p in parses(word))

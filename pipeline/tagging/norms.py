@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
 from pipeline.tagging.mentions import AgencyMatcher, Mention, default_matcher
-from pipeline.tagging.morph import cases, fold, parses
+from pipeline.tagging.morph import (
+    cases,
+    first_pos,
+    fold,
+    has_noun_reading,
+    is_nominative_noun,
+    is_verb_present_3rd,
+)
 from pipeline.tagging.registry import registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
@@ -69,7 +76,7 @@ def mention_cases(view: View, m: Mention) -> frozenset[str]:
     for t in view.tokens[m.token_start : m.token_end]:
         if t.text.isupper() and len(t.text) > 1:
             return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
-        if any(p.tag.POS == "NOUN" for p in parses(t.norm)):
+        if has_noun_reading(t.norm):
             return cases(t.norm)
     return cases(view.tokens[m.token_start].norm)
 
@@ -118,7 +125,7 @@ def _governed(view: View, m: Mention) -> bool:
     prev = view.tokens[m.token_start - 1]
     if not prev.is_word or prev.norm in _COORDINATORS or prev.norm in _PREPOSITIONS:
         return False
-    return any(p.tag.POS == "NOUN" for p in parses(prev.norm)[:1])
+    return first_pos(prev.norm) == "NOUN"
 
 
 def _is_subject(view: View, m: Mention) -> bool:
@@ -160,7 +167,7 @@ def _foreign_subject(view: View, cue_token: int) -> bool:
             return False
         if t.norm in _RELATIVE and cue_token - i <= 2:
             return True
-        if t.is_word and any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in parses(t.norm)[:2]):
+        if t.is_word and is_nominative_noun(t.norm):
             return True
     return False
 
@@ -275,7 +282,7 @@ def _own_subject(view: View) -> list[Mention]:
 
 
 def _is_finite_present(word: str) -> bool:
-    return any(p.tag.POS == "VERB" and p.tag.person == "3per" for p in parses(word))
+    return is_verb_present_3rd(word)
 
 
 def _level3(view: View, ctx: Context) -> list[NormCandidate]:
