@@ -19,9 +19,36 @@ from pipeline.tagging.tagger import UnitResult
 _WORD = re.compile(r"[^\W\d_][\w'’ʼ-]*")
 _CONTENT_POS = frozenset({"NOUN", "ADJF", "INFN", "VERB", "PRTF", "GRND"})
 _STOP = frozenset(
-    "здійснення здійснювати здійснює забезпечення забезпечувати орган органи установлений встановлений порядок "
-    "відповідно закон кодекс україна український державний інший такий цей свій межа компетенція "
-    "передбачений визначений право мати бути могти".split()
+    [
+        "здійснення",
+        "здійснювати",
+        "здійснює",
+        "забезпечення",
+        "забезпечувати",
+        "орган",
+        "органи",
+        "установлений",
+        "встановлений",
+        "порядок",
+        "відповідно",
+        "закон",
+        "кодекс",
+        "україна",
+        "український",
+        "державний",
+        "інший",
+        "такий",
+        "цей",
+        "свій",
+        "межа",
+        "компетенція",
+        "передбачений",
+        "визначений",
+        "право",
+        "мати",
+        "бути",
+        "могти",
+    ]
 )
 SERVED_AT = 0.3  # cosine of content-lemma tf-idf at which a power or duty is taken to serve a task
 
@@ -89,8 +116,11 @@ def collect_norms(store: Store, work_ids: Sequence[str] | None = None) -> list[N
             unit_text = texts.get(row["eid"], "")[row["start"] : row["end"]]
             suffix = f"__s{row['sentence']}" if row["sentence"] else ""
             for n in result.norms:
-                items.append(NormItem(n.agent, n.modality, f"{w['work_id']}#{row['eid']}{suffix}", unit_text,
-                                      edition.date.isoformat()))
+                items.append(
+                    NormItem(
+                        n.agent, n.modality, f"{w['work_id']}#{row['eid']}{suffix}", unit_text, edition.date.isoformat()
+                    )
+                )
     return items
 
 
@@ -132,7 +162,9 @@ def balance(items: Iterable[NormItem], *, agency: str | None = None, top: int = 
             tv = vectors[id(task)]
             served: list[tuple[NormItem, float]] = []
             for modality in ("power", "duty"):
-                scored = sorted(((m, _cosine(tv, vectors[id(m)])) for m in norms.get(modality, [])), key=lambda x: -x[1])
+                scored = sorted(
+                    ((m, _cosine(tv, vectors[id(m)])) for m in norms.get(modality, [])), key=lambda x: -x[1]
+                )
                 served += [(m, round(s, 3)) for m, s in scored[:top] if s >= SERVED_AT]
             links.append(TaskLink(task, served))
         counts = {m: len(norms.get(m, [])) for m in ("task", "power", "duty", "prohibition")}
@@ -143,17 +175,26 @@ def balance(items: Iterable[NormItem], *, agency: str | None = None, top: int = 
 def balance_json(balances: Sequence[AgencyBalance]) -> list[dict[str, Any]]:
     out = []
     for b in balances:
-        out.append({
-            "agency": b.agency,
-            "counts": b.counts,
-            "unserved_tasks": len(b.unserved_tasks),
-            "norms": {m: [{"unit": i.unit, "edition": i.edition, "text": i.text} for i in items]
-                      for m, items in sorted(b.norms.items())},
-            "tasks": [
-                {"unit": t.task.unit, "text": t.task.text, "unserved": t.unserved,
-                 "served_by": [{"unit": m.unit, "modality": m.modality, "score": s, "text": m.text}
-                               for m, s in t.served_by]}
-                for t in b.tasks
-            ],
-        })
+        out.append(
+            {
+                "agency": b.agency,
+                "counts": b.counts,
+                "unserved_tasks": len(b.unserved_tasks),
+                "norms": {
+                    m: [{"unit": i.unit, "edition": i.edition, "text": i.text} for i in items]
+                    for m, items in sorted(b.norms.items())
+                },
+                "tasks": [
+                    {
+                        "unit": t.task.unit,
+                        "text": t.task.text,
+                        "unserved": t.unserved,
+                        "served_by": [
+                            {"unit": m.unit, "modality": m.modality, "score": s, "text": m.text} for m, s in t.served_by
+                        ],
+                    }
+                    for t in b.tasks
+                ],
+            }
+        )
     return out

@@ -154,9 +154,14 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_acts_remove)
     p.set_defaults(func=cmd_acts_list)
 
-    p = with_db(sub.add_parser("tag", help="tag agencies and norms in every stored edition (incremental)",
-                               description="Tag each edition not yet tagged by this tagger version (all of them "
-                               "with --all). Texts that editions share are tagged once."))
+    p = with_db(
+        sub.add_parser(
+            "tag",
+            help="tag agencies and norms in every stored edition (incremental)",
+            description="Tag each edition not yet tagged by this tagger version (all of them "
+            "with --all). Texts that editions share are tagged once.",
+        )
+    )
     p.add_argument("--acts", nargs="+", metavar="NREG", help="only these acts")
     p.add_argument("--all", action="store_true", help="re-tag every edition")
     p.add_argument("--rules-only", action="store_true", help="do not use the trained model")
@@ -185,10 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_norms)
 
-    p = with_db(sub.add_parser("agencies", help="tasks, powers, duties, prohibitions per agency; unserved tasks",
-                               description="For each agency: its norms across the newest editions, and for each "
-                               "task the powers and duties that serve it; tasks no power serves are flagged. "
-                               "Written to outputs/agencies/."))
+    p = with_db(
+        sub.add_parser(
+            "agencies",
+            help="tasks, powers, duties, prohibitions per agency; unserved tasks",
+            description="For each agency: its norms across the newest editions, and for each "
+            "task the powers and duties that serve it; tasks no power serves are flagged. "
+            "Written to outputs/agencies/.",
+        )
+    )
     p.add_argument("agency", nargs="?", help="one agency id (e.g. customs)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agencies")
@@ -324,8 +334,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         written = write_corpus_outputs(store, args.out / "corpus")
         report = tag_store(store, Tagger())
         tagged = [e for e in report.editions if not e.skipped]
-        _out(f"\ntagged {len(tagged)} editions ({len(report.editions) - len(tagged)} up to date) in "
-             f"{report.seconds:.1f} s with {report.version}")
+        _out(
+            f"\ntagged {len(tagged)} editions ({len(report.editions) - len(tagged)} up to date) in "
+            f"{report.seconds:.1f} s with {report.version}"
+        )
         for e in report.failed:
             _err(f"normgap: tagging {e.label}: {e.failed}")
             code = max(code, EXIT_FAILED)
@@ -544,6 +556,13 @@ def cmd_acts_remove(args: argparse.Namespace) -> int:
 
 
 # -- tagging ---------------------------------------------------------------------------------------
+def _progress(bar: Any) -> Any:
+    def advance(n: int) -> None:
+        bar.update(n)
+
+    return advance
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -559,26 +578,33 @@ def cmd_tag(args: argparse.Namespace) -> int:
         total = sum(e.provision_count for e in editions)
         bar = tqdm(total=total, desc="tag", unit="unit", file=sys.stderr, disable=None)
         try:
-            report = tag_store(store, tagger, work_ids=args.acts, force=args.all, on_units=bar.update)
+            report = tag_store(store, tagger, work_ids=args.acts, force=args.all, on_units=_progress(bar))
         finally:
             bar.close()
-    rows = [
-        {"edition": e.label, "units": e.units, "mentions": e.mentions, "norms": e.norms, "reused": e.reused,
-         "skipped": e.skipped, "errors": e.errors, "failed": e.failed}
-        for e in report.editions
-    ]
     if args.json:
-        _out(json.dumps({"tagger": report.version, "seconds": round(report.seconds, 2), "editions": rows},
-                        ensure_ascii=False, indent=2))
-    else:
-        _out(f"{'edition':<22} {'units':>6} {'mentions':>8} {'norms':>6} {'reused':>6}  note")
-        for r in rows:
-            note = "unchanged, skipped" if r["skipped"] else (f"FAILED: {r['failed']}" if r["failed"] else
-                                                               f"{len(r['errors'])} unit errors" if r["errors"] else "")
-            _out(f"{r['edition']:<22} {r['units']:>6} {r['mentions']:>8} {r['norms']:>6} {r['reused']:>6}  {note}")
-        tagged = [r for r in rows if not r["skipped"]]
-        _out(f"\n{len(tagged)} editions tagged, {len(rows) - len(tagged)} already up to date; tagger {report.version}; "
-             f"{report.seconds:.1f} s")
+        rows = [dataclasses.asdict(e) for e in report.editions]
+        _out(
+            json.dumps(
+                {"tagger": report.version, "seconds": round(report.seconds, 2), "editions": rows},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_FAILED if report.failed else EXIT_OK
+    _out(f"{'edition':<22} {'units':>6} {'mentions':>8} {'norms':>6} {'reused':>6}  note")
+    for e in report.editions:
+        if e.skipped:
+            note = "unchanged, skipped"
+        elif e.failed:
+            note = f"FAILED: {e.failed}"
+        else:
+            note = f"{len(e.errors)} unit errors" if e.errors else ""
+        _out(f"{e.label:<22} {e.units:>6} {e.mentions:>8} {e.norms:>6} {e.reused:>6}  {note}")
+    tagged = [e for e in report.editions if not e.skipped]
+    _out(
+        f"\n{len(tagged)} editions tagged, {len(report.editions) - len(tagged)} already up to date; "
+        f"tagger {report.version}; {report.seconds:.1f} s"
+    )
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
@@ -604,16 +630,20 @@ def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
         _out(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
     _out(f"{args.gold}: {result['units']} units, tagger {tagger.version}")
-    _out(f"agency_f1 {result['agency_f1']:.4f}   agency_overlap_f1 {result['agency_overlap_f1']:.4f}   "
-         f"norm_f1 {result['norm_f1']:.4f}")
+    _out(
+        f"agency_f1 {result['agency_f1']:.4f}   agency_overlap_f1 {result['agency_overlap_f1']:.4f}   "
+        f"norm_f1 {result['norm_f1']:.4f}"
+    )
     for m, f in result["modality_f1"].items():
         c = result["modality_counts"][m]
         _out(f"  {m:<12} F1 {f:.4f}  (tp {c['tp']}, predicted {c['predicted']}, gold {c['gold']})")
     if "counterpart_f1" in result:
         _out(f"counterpart_f1 {result['counterpart_f1']:.4f}")
-    for e in result.get("errors", []):
-        _out(f"  {e['id']}: missed {e['missed_norms']} {e['missed_agencies']}; extra {e['extra_norms']} "
-             f"{e['extra_agencies']}")
+    for item in result.get("errors", []):
+        _out(
+            f"  {item['id']}: missed {item['missed_norms']} {item['missed_agencies']}; extra {item['extra_norms']} "
+            f"{item['extra_agencies']}"
+        )
     return EXIT_OK
 
 
@@ -630,8 +660,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = args.out or Path(str(resources.files("pipeline") / "data" / MODEL_FILE))
     write_atomic(out, report.model.to_json() + "\n")
     summary = {
-        "model": report.model.version, "written": str(out), "train_units": report.train_units,
-        "dev_units": report.dev_units, "threshold": report.model.threshold,
+        "model": report.model.version,
+        "written": str(out),
+        "train_units": report.train_units,
+        "dev_units": report.dev_units,
+        "threshold": report.model.threshold,
         "cross_validation_norm_f1": report.cv_norm_f1,
         "dev": {k: report.dev.get(k) for k in ("agency_f1", "norm_f1", "modality_f1")},
         "dev_rules_only": {k: report.dev_rules.get(k) for k in ("norm_f1", "modality_f1")},
@@ -641,11 +674,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         _out(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _out(f"model {report.model.version} -> {out}")
-        _out(f"trained on {report.train_units} units; override threshold {report.model.threshold} "
-             f"(chosen by {5}-fold cross-validation by article: {report.cv_norm_f1})")
+        _out(
+            f"trained on {report.train_units} units; override threshold {report.model.threshold} "
+            f"(chosen by {5}-fold cross-validation by article: {report.cv_norm_f1})"
+        )
         if report.dev:
-            _out(f"held-out dev ({report.dev_units} units): agency_f1 {report.dev['agency_f1']:.4f}, "
-                 f"norm_f1 {report.dev['norm_f1']:.4f} (rules alone {report.dev_rules['norm_f1']:.4f})")
+            _out(
+                f"held-out dev ({report.dev_units} units): agency_f1 {report.dev['agency_f1']:.4f}, "
+                f"norm_f1 {report.dev['norm_f1']:.4f} (rules alone {report.dev_rules['norm_f1']:.4f})"
+            )
         for e in report.errors:
             _err(f"warning: {e}")
     return EXIT_FAILED if report.errors else EXIT_OK
@@ -677,11 +714,27 @@ def cmd_norms(args: argparse.Namespace) -> int:
             units.append({"start": row["start"], "end": row["end"], "text": text, "result": result})
         records.append((p, units))
     if args.json:
-        _out(json.dumps([
-            {"eid": p.eid, "units": [{"start": u["start"], "end": u["end"],
-                                      "mentions": [list(m) for m in u["result"].mentions],
-                                      "norms": [n.as_json() for n in u["result"].norms]} for u in units]}
-            for p, units in records], ensure_ascii=False, indent=2))
+        _out(
+            json.dumps(
+                [
+                    {
+                        "eid": p.eid,
+                        "units": [
+                            {
+                                "start": u["start"],
+                                "end": u["end"],
+                                "mentions": [list(m) for m in u["result"].mentions],
+                                "norms": [n.as_json() for n in u["result"].norms],
+                            }
+                            for u in units
+                        ],
+                    }
+                    for p, units in records
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return EXIT_OK
     _out(f"{work}#{eid}  — edition of {edition.date.isoformat()}   [agency mention|id]  <<cue>>")
     for p, units in records:
@@ -735,8 +788,10 @@ def cmd_agencies(args: argparse.Namespace) -> int:
         _out(f"{'agency':<18} {'tasks':>6} {'powers':>7} {'duties':>7} {'prohib.':>7} {'tasks no power serves':>22}")
         for b in balances:
             c = b.counts
-            _out(f"{b.agency:<18} {c['task']:>6} {c['power']:>7} {c['duty']:>7} {c['prohibition']:>7} "
-                 f"{len(b.unserved_tasks):>22}")
+            _out(
+                f"{b.agency:<18} {c['task']:>6} {c['power']:>7} {c['duty']:>7} {c['prohibition']:>7} "
+                f"{len(b.unserved_tasks):>22}"
+            )
         if args.agency and balances:
             for link in balances[0].tasks:
                 flag = "UNSERVED " if link.unserved else ""
@@ -758,18 +813,31 @@ def _balance_csv(balances: Any) -> str:
         served = {t.task.unit: " ".join(m.unit for m, _ in t.served_by) for t in b.tasks}
         for modality, items in sorted(b.norms.items()):
             for it in items:
-                w.writerow([b.agency, modality, it.unit, it.edition, it.text,
-                            served.get(it.unit, "") if modality == "task" else ""])
+                w.writerow(
+                    [
+                        b.agency,
+                        modality,
+                        it.unit,
+                        it.edition,
+                        it.text,
+                        served.get(it.unit, "") if modality == "task" else "",
+                    ]
+                )
     return buf.getvalue()
 
 
 def _balance_markdown(balances: Any) -> str:
-    lines = ["# Tasks, powers, duties and prohibitions by agency", "",
-             "| agency | tasks | powers | duties | prohibitions | tasks no power serves |", "|---|---|---|---|---|---|"]
+    lines = [
+        "# Tasks, powers, duties and prohibitions by agency",
+        "",
+        "| agency | tasks | powers | duties | prohibitions | tasks no power serves |",
+        "|---|---|---|---|---|---|",
+    ]
     for b in balances:
         c = b.counts
-        lines.append(f"| {b.agency} | {c['task']} | {c['power']} | {c['duty']} | {c['prohibition']} | "
-                     f"{len(b.unserved_tasks)} |")
+        lines.append(
+            f"| {b.agency} | {c['task']} | {c['power']} | {c['duty']} | {c['prohibition']} | {len(b.unserved_tasks)} |"
+        )
     for b in balances:
         if b.unserved_tasks:
             lines += ["", f"## {b.agency}: tasks no power or duty serves", ""]

@@ -119,6 +119,7 @@ def lead_ins(p: Provision, by_eid: dict[str, Provision], previous_al: dict[str, 
         qualifier = None
         if p.kind == "point" and "__al_" in p.eid.rsplit("__point_", 1)[0][len(p.parent or "") :]:
             qualifier = by_eid.get(p.eid.rsplit("__point_", 1)[0])
+        lead: Provision | None
         if qualifier is not None:
             lead = qualifier
         elif p.kind == "al" and p.eid in previous_al:
@@ -159,7 +160,7 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
             if p.text.rstrip().endswith(":"):
                 open_lead_in[p.parent] = p
             last_al_in[p.parent] = p
-        elif p.kind in ("para", "art") or p.kind == "point" and p.parent in open_lead_in:
+        elif p.kind in ("para", "art") or (p.kind == "point" and p.parent in open_lead_in):
             open_lead_in.pop(p.parent, None)
     units: list[Unit] = []
     for p in provisions:

@@ -83,7 +83,7 @@ def _stamp(root: lxml.etree._Element) -> tuple[dt.date | None, str | None]:
         if "stamp" in (el.get("class") or "").split():
             for br in el.iter("br"):
                 br.tail = "\n" + (br.tail or "")
-            text = clean("".join(el.itertext()))
+            text = clean("".join(str(x) for x in el.itertext()))
             date = None
             if m := _STAMP_EDITION.search(text):
                 try:

@@ -450,7 +450,15 @@ class Store:
             c.execute(
                 "INSERT OR REPLACE INTO edition_tagging(edition_id, tagger_version, tagged_at, units, mentions, norms, "
                 "errors) VALUES (?,?,?,?,?,?,?)",
-                (edition_id, version, _now(), len(units), mentions, norms, json.dumps(list(errors), ensure_ascii=False)),
+                (
+                    edition_id,
+                    version,
+                    _now(),
+                    len(units),
+                    mentions,
+                    norms,
+                    json.dumps(list(errors), ensure_ascii=False),
+                ),
             )
 
     def unit_tags(self, edition_id: int, eids: Sequence[str] | None = None) -> list[sqlite3.Row]:

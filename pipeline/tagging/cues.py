@@ -74,9 +74,11 @@ def _compile(section: dict[str, list[str]], where: str, name: str) -> dict[str, 
 def load_cues(path: Path | None = None) -> CueSet:
     where = str(path) if path else "pipeline/data/cues.toml"
     try:
-        text = path.read_text(encoding="utf-8") if path else (
-            resources.files("pipeline") / "data" / "cues.toml"
-        ).read_text(encoding="utf-8")
+        text = (
+            path.read_text(encoding="utf-8")
+            if path
+            else (resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8")
+        )
         data = tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"cannot read the cue file: {e}", path=where) from e

@@ -62,7 +62,10 @@ def tag_store(
 
 
 def _tag_edition(
-    store: Store, tagger: Tagger, edition: EditionRow, memo: dict[str, tuple[str, str]],
+    store: Store,
+    tagger: Tagger,
+    edition: EditionRow,
+    memo: dict[str, tuple[str, str]],
     on_units: Callable[[int], None] | None,
 ) -> tuple[EditionOutcome, int]:
     outcome = EditionOutcome(edition.label)
@@ -96,8 +99,15 @@ def _tag_edition(
     if units and outcome.mentions == 0:
         # a code in which no agency is named anywhere means the tagger (or the text) is broken
         outcome.failed = f"no agency mention found in {len(units)} units of {edition.label}"
-    store.save_tags(edition.edition_id, tagger.version, rows, new, mentions=outcome.mentions,
-                    norms=outcome.norms, errors=outcome.errors)
+    store.save_tags(
+        edition.edition_id,
+        tagger.version,
+        rows,
+        new,
+        mentions=outcome.mentions,
+        norms=outcome.norms,
+        errors=outcome.errors,
+    )
     for error in outcome.errors:
         log.warning("%s", error)
     return outcome, tokens

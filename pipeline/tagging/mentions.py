@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.tagging.morph import first_pos, pos_set
+from pipeline.tagging.morph import first_pos
 from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
@@ -146,23 +146,25 @@ def _names_an_act(tokens: Sequence[Token], start: int) -> bool:
 
 
 def _adjective_use(tokens: Sequence[Token], start: int, end: int) -> bool:
-    """"поліцейські заходи", "поліцейських послуг": the adjective, not an officer."""
+    """ "поліцейські заходи", "поліцейських послуг": the adjective, not an officer."""
     if end - start != 1 or not tokens[start].norm.startswith("поліцейськ") or end >= len(tokens):
         return False
     nxt = tokens[end]
     if not nxt.is_word or nxt.norm in _COORD:
         return False
-    return bool(pos_set(nxt.norm) & {"NOUN", "ADJF"})
+    return first_pos(nxt.norm) in ("NOUN", "ADJF")
 
 
 def _is_adjective(t: Token) -> bool:
-    return t.is_word and t.norm not in _COORD and first_pos(t.norm) in ("ADJF", "PRTF")
+    if not t.is_word or t.norm in _COORD:
+        return False
+    return t.norm.startswith("інш") or first_pos(t.norm) in ("ADJF", "PRTF")
 
 
 def _join_coordinated(
     tokens: Sequence[Token], mentions: list[Mention], matcher: AgencyMatcher, work: str | None
 ) -> list[Mention]:
-    """"правоохоронних та державних органів", "митними, правоохоронними та іншими органами іноземних держав":
+    """ "правоохоронних та державних органів", "митними, правоохоронними та іншими органами іноземних держав":
     adjectives coordinated before one head make one span with it."""
     result = list(mentions)
     starts = {m.token_start: m for m in mentions}
@@ -202,7 +204,7 @@ def _join_coordinated(
 
 
 def _drop_generic_heads(mentions: list[Mention]) -> list[Mention]:
-    """"оперативного підрозділу Служби безпеки України", "прокурорами Спеціалізованої антикорупційної
+    """ "оперативного підрозділу Служби безпеки України", "прокурорами Спеціалізованої антикорупційної
     прокуратури": a head right before a named body in the genitive is not a mention of its own
     (agencies.md: the genitive name is the span)."""
     kept: list[Mention] = []

@@ -20,6 +20,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.tagging.cues import CueSet, default_cues
+from pipeline.tagging.morph import parses
 from pipeline.tagging.norms import (
     Context,
     NormCandidate,
@@ -31,7 +32,6 @@ from pipeline.tagging.norms import (
     candidates,
     mention_cases,
 )
-from pipeline.tagging.morph import parses
 
 NONE = "none"
 MODEL_FILE = "norms-model.json"
@@ -68,8 +68,9 @@ def _first_word(view: View) -> tuple[str, str]:
     return "NONE", ""
 
 
-def features(view: View, ctx: Context, agent: str, levels: dict[int, list[NormCandidate]],
-             chosen: Sequence[NormCandidate]) -> dict[str, float]:
+def features(
+    view: View, ctx: Context, agent: str, levels: dict[int, list[NormCandidate]], chosen: Sequence[NormCandidate]
+) -> dict[str, float]:
     f: dict[str, float] = {"bias": 1.0, f"agent={agent}": 1.0}
     for level, found in levels.items():
         for c in found:
@@ -134,6 +135,10 @@ class NormModel:
         result: set[tuple[str, str]] = set()
         for agent in candidate_agents(view, ctx, levels):
             rule = {c.modality for c in chosen if c.agent == agent}
+            if any(c.agent == agent and c.level == 1 for c in chosen):
+                # a modal word in the unit decides (the guidelines' strongest cue): the model does not overrule it
+                result.update((agent, m) for m in rule)
+                continue
             probs = self.probabilities(features(view, ctx, agent, levels, chosen))
             best = max(range(len(probs)), key=probs.__getitem__)
             label, sure = self.classes[best], probs[best] >= self.threshold
@@ -146,9 +151,16 @@ class NormModel:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"version": self.version, "classes": self.classes, "intercept": self.intercept,
-             "weights": self.weights, "threshold": self.threshold},
-            ensure_ascii=False, sort_keys=True, indent=0,
+            {
+                "version": self.version,
+                "classes": self.classes,
+                "intercept": self.intercept,
+                "weights": self.weights,
+                "threshold": self.threshold,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=0,
         )
 
 
@@ -163,8 +175,13 @@ def load_model(path: Path | None = None) -> NormModel | None:
         else:
             text = path.read_text(encoding="utf-8")
         data = json.loads(text)
-        return NormModel(list(data["classes"]), dict(data["weights"]), list(data["intercept"]), str(data["version"]),
-                         float(data.get("threshold", 0.5)))
+        return NormModel(
+            list(data["classes"]),
+            dict(data["weights"]),
+            list(data["intercept"]),
+            str(data["version"]),
+            float(data.get("threshold", 0.5)),
+        )
     except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
         raise ConfigError(f"cannot load the norm model: {e}", path=str(path) if path else MODEL_FILE) from e
 

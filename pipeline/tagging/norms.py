@@ -129,7 +129,12 @@ def _governed(view: View, m: Mention) -> bool:
 
 
 def _is_subject(view: View, m: Mention) -> bool:
-    return "nomn" in mention_cases(view, m) and not _governed(view, m)
+    """Nominative and not a dependent; or the genitive after a generic head that is itself the subject:
+    "Посадові особи митних органів мають право" -> customs (the officials stand for their body)."""
+    if not _governed(view, m):
+        return "nomn" in mention_cases(view, m)
+    head = view.tokens[m.token_start - 1]
+    return _is_generic_head(head) and is_nominative_noun(head.norm) and "gent" in mention_cases(view, m)
 
 
 def subject_before(view: View, cue_token: int) -> list[Mention]:
@@ -144,7 +149,7 @@ def subject_before(view: View, cue_token: int) -> list[Mention]:
 
 
 def dative_agents(view: View, cue_token: int) -> list[Mention]:
-    """"Службі безпеки України ... надається право", "покладається на митні органи"."""
+    """ "Службі безпеки України ... надається право", "покладається на митні органи"."""
     start, end = _clause_start(view, cue_token), _clause_end(view, cue_token)
     found = []
     for m in view.mentions:
@@ -194,8 +199,11 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
     heading_agency = heading_view.mentions[0].agency if heading_view and heading_view.mentions else None
     act_agency = registry_cached().act_agency.get(work or "")
     return Context(
-        heading, cues.heading_modality(heading) if heading else None, heading_agency,
-        [analyse(x, work=work, matcher=matcher) for x in lines], act_agency,
+        heading,
+        cues.heading_modality(heading) if heading else None,
+        heading_agency,
+        [analyse(x, work=work, matcher=matcher) for x in lines],
+        act_agency,
     )
 
 
@@ -302,8 +310,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
         return [NormCandidate(a, ctx.heading_modality, 3, "lead-in") for a in inherited[0]]
     if own:
         return [
-            NormCandidate(m.agency, ctx.heading_modality if m.agency == bearer else "duty", 3, "subject")
-            for m in own
+            NormCandidate(m.agency, ctx.heading_modality if m.agency == bearer else "duty", 3, "subject") for m in own
         ]
     if bearer:
         return [NormCandidate(bearer, ctx.heading_modality, 3, "heading" if ctx.heading_agency else "act")]
@@ -342,7 +349,7 @@ def _level4(view: View) -> list[NormCandidate]:
 
 
 def _english(view: View, cues: CueSet) -> list[NormCandidate]:
-    """"Each State Party shall ...": the mention before the cue in its clause bears the norm."""
+    """ "Each State Party shall ...": the mention before the cue in its clause bears the norm."""
     found: list[NormCandidate] = []
     for cue in cues.find(view.folded, "en"):
         token = view.token_at(cue.start)
@@ -376,5 +383,12 @@ def rule_norms(view: View, ctx: Context, cues: CueSet | None = None) -> set[tupl
 
 
 __all__ = [
-    "Context", "CueMatch", "NormCandidate", "View", "analyse", "candidates", "read_context", "rule_norms",
+    "Context",
+    "CueMatch",
+    "NormCandidate",
+    "View",
+    "analyse",
+    "candidates",
+    "read_context",
+    "rule_norms",
 ]

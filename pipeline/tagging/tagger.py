@@ -35,8 +35,13 @@ class TaggedNorm:
     cue: tuple[int, int] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"agent": self.agent, "modality": self.modality, "level": self.level, "source": self.source,
-                "cue": list(self.cue) if self.cue else None}
+        return {
+            "agent": self.agent,
+            "modality": self.modality,
+            "level": self.level,
+            "source": self.source,
+            "cue": list(self.cue) if self.cue else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,21 @@ class UnitResult:
         return frozenset((n.agent, n.modality) for n in self.norms)
 
     def to_json(self) -> tuple[str, str]:
-        return (json.dumps([list(m) for m in self.mentions]),
-                json.dumps([n.as_json() for n in self.norms], ensure_ascii=False))
+        return (
+            json.dumps([list(m) for m in self.mentions]),
+            json.dumps([n.as_json() for n in self.norms], ensure_ascii=False),
+        )
 
     @classmethod
     def from_json(cls, mentions: str, norms: str) -> UnitResult:
         return cls(
             tuple((int(a), int(b), str(c)) for a, b, c in json.loads(mentions)),
-            tuple(TaggedNorm(n["agent"], n["modality"], int(n["level"]), n["source"],
-                             tuple(n["cue"]) if n.get("cue") else None) for n in json.loads(norms)),
+            tuple(
+                TaggedNorm(
+                    n["agent"], n["modality"], int(n["level"]), n["source"], tuple(n["cue"]) if n.get("cue") else None
+                )
+                for n in json.loads(norms)
+            ),
         )
 
 
@@ -87,17 +98,22 @@ class Tagger:
     def key(self, text: str, context: str, work: str | None, lang: str) -> str:
         return hashlib.sha256(f"{self.version}\x1f{work}\x1f{lang}\x1f{context}\x1f{text}".encode()).hexdigest()
 
-    def tag(self, text: str, context: str = "", *, work: str | None = None, lang: str = "uk",
-            provision: str | None = None) -> UnitResult:
+    def tag(
+        self, text: str, context: str = "", *, work: str | None = None, lang: str = "uk", provision: str | None = None
+    ) -> UnitResult:
         """Tag one unit. Bad input (empty, wrong language, too long) is a TaggingError naming the provision."""
         if not text.strip():
             raise TaggingError("empty unit text", work=work, provision=provision)
         if len(text) > MAX_UNIT_CHARS:
-            raise TaggingError(f"unit of {len(text)} characters is too long to tag (over {MAX_UNIT_CHARS})",
-                               work=work, provision=provision)
+            raise TaggingError(
+                f"unit of {len(text)} characters is too long to tag (over {MAX_UNIT_CHARS})",
+                work=work,
+                provision=provision,
+            )
         if lang == "uk" and sum(c.isalpha() for c in text) >= 20 and _cyrillic_share(text) < 0.5:
-            raise TaggingError("text is not Ukrainian (under half of its letters are Cyrillic)", work=work,
-                               provision=provision)
+            raise TaggingError(
+                "text is not Ukrainian (under half of its letters are Cyrillic)", work=work, provision=provision
+            )
         view = analyse(text, work=work, lang=lang)
         ctx = read_context(context, work=work, cues=self.cues)
         found = candidates(view, ctx, self.cues)

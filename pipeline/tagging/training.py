@@ -38,8 +38,9 @@ class TrainReport:
 def example(g: GoldUnit) -> TrainingExample:
     work = g.id.split("#", 1)[0]
     cues = default_cues()
-    return TrainingExample(analyse(g.text, work=work, lang=g.lang), read_context(g.context, work=work, cues=cues),
-                           g.norms)
+    return TrainingExample(
+        analyse(g.text, work=work, lang=g.lang), read_context(g.context, work=work, cues=cues), g.norms
+    )
 
 
 def _fold(unit_id: str) -> int:
@@ -49,7 +50,9 @@ def _fold(unit_id: str) -> int:
 
 def _predict(model: NormModel, g: GoldUnit) -> Prediction:
     ex = example(g)
-    return Prediction(tuple((m.start, m.end, m.agency) for m in ex.view.mentions), frozenset(model.predict(ex.view, ex.ctx)))
+    return Prediction(
+        tuple((m.start, m.end, m.agency) for m in ex.view.mentions), frozenset(model.predict(ex.view, ex.ctx))
+    )
 
 
 def cross_validate(units: Sequence[GoldUnit]) -> dict[float, float]:
@@ -77,8 +80,7 @@ def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> Train
     dev_build = to_gold(store, annotations, split="dev")
     errors = train_build.errors + dev_build.errors
     if not train_build.lines:
-        raise ConfigError("no training unit could be read from the store (refresh the corpus first)",
-                          path=str(folder))
+        raise ConfigError("no training unit could be read from the store (refresh the corpus first)", path=str(folder))
     train_units = load_gold_lines(train_build.lines)
     dev_units = load_gold_lines(dev_build.lines) if dev_build.lines else []
     cv = cross_validate(train_units)
@@ -88,6 +90,7 @@ def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> Train
     dev = score(dev_units, [_predict(model, g) for g in dev_units]) if dev_units else {}
     dev_rules = (
         score(dev_units, [Prediction((), frozenset(rule_norms(example(g).view, example(g).ctx))) for g in dev_units])
-        if dev_units else {}
+        if dev_units
+        else {}
     )
     return TrainReport(model, len(train_units), len(dev_units), cv, dev, dev_rules, errors)
