@@ -7,7 +7,7 @@ import re
 
 from pipeline.errors import ConfigError
 
-_EID_COMPONENT = re.compile(r"^[a-z]+_[0-9A-Za-zА-Яа-яІіЇїЄєҐґ.\-]+(?:~\d+)?$|^preamble$")
+_EID_COMPONENT = re.compile(r"^[a-z]+_[0-9A-Za-zА-Яа-яІіЇїЄєҐґ.\-]+(?:~\d+)?$|^(?:preamble|ga)$")
 
 
 def parse_provision_id(value: str) -> tuple[str, str]:
