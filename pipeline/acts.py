@@ -17,7 +17,8 @@ NREG_RE = re.compile(r"^[0-9A-Za-zА-Яа-яІіЇїЄєҐґ]+(?:[-_/][0-9A-Za-z
 
 _HEADER = (
     "# Acts that `normgap refresh` tracks. Edit with `normgap acts add NREG` / `normgap acts remove NREG`.\n"
-    "# nreg: the portal's registration number (as in its URLs); role: why the act matters to the project.\n"
+    "# nreg: the portal's registration number (as in its URLs); role: why the act matters to the project;\n"
+    "# topics: the subjects it regulates (thesaurus topics), a prior when aligning international provisions.\n"
 )
 
 
@@ -49,7 +50,10 @@ def load_acts(path: Path = DEFAULT_ACTS_FILE) -> list[TrackedAct]:
         if nreg in seen:
             raise ConfigError(f"act {nreg} is listed twice", path=str(path), work=nreg)
         seen.add(nreg)
-        acts.append(TrackedAct(nreg, str(entry.get("title", "")), str(entry.get("role", ""))))
+        topics = entry.get("topics", [])
+        if not isinstance(topics, list):
+            raise ConfigError(f"act {nreg}: topics must be a list", path=str(path), work=nreg)
+        acts.append(TrackedAct(nreg, str(entry.get("title", "")), str(entry.get("role", "")), tuple(map(str, topics))))
     return acts
 
 
@@ -64,6 +68,7 @@ def save_acts(acts: list[TrackedAct], path: Path = DEFAULT_ACTS_FILE) -> None:
         parts.append(
             f"\n[[act]]\nnreg = {_toml_string(act.nreg)}\ntitle = {_toml_string(act.title)}\n"
             f"role = {_toml_string(act.role)}\n"
+            + (f"topics = [{', '.join(_toml_string(t) for t in act.topics)}]\n" if act.topics else "")
         )
     write_atomic(path, "".join(parts))
 

@@ -23,6 +23,8 @@ from pipeline.records import ActOutcome, ParsedAct, TrackedAct
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
 DEFAULT_OUTPUTS = Path("outputs")
 DEFAULT_ARCHIVE = Path("corpora/raw")
+DEFAULT_INSTRUMENTS = Path("corpora/instruments.toml")
+ROOT = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger("normgap")
 
@@ -79,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--no-robots", action="store_true", help="do not read robots.txt (local mirrors only)")
         p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+        p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+        p.add_argument("--no-instruments", action="store_true", help="do not store the instruments' texts")
 
     p = with_db(
         sub.add_parser(
@@ -203,6 +207,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agencies")
     p.set_defaults(func=cmd_agencies)
+
+    p = sub.add_parser("instruments", help="list or add international instruments (corpora/instruments.toml)")
+    p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+    isub = p.add_subparsers(dest="instruments_command", metavar="ACTION")
+    i = isub.add_parser("list", help="the registered instruments")
+    i.set_defaults(func=cmd_instruments_list)
+    i = isub.add_parser("add", help="register an instrument")
+    i.add_argument("slug")
+    i.add_argument("--title", required=True)
+    i.add_argument("--date", default="")
+    i.add_argument("--force", choices=("binding", "soft_law", "benchmark"), default="binding")
+    i.add_argument("--topics", nargs="*", default=[])
+    i.add_argument("--ratified-by", default="", help="nreg of the ratifying act")
+    i.add_argument("--ratified-on", default="")
+    i.add_argument("--portal-nreg", default="", help="nreg of the official Ukrainian text on the portal")
+    i.add_argument("--en-file", default="")
+    i.add_argument("--en-url", default="")
+    i.set_defaults(func=cmd_instruments_add)
+    p.set_defaults(func=cmd_instruments_list)
+
+    p = with_db(
+        sub.add_parser(
+            "compare",
+            help="align instruments with Ukrainian law; concordance tables",
+            description="For each provision of each instrument, rank the national articles "
+            "and decide implemented / partial / not_implemented with evidence; writes "
+            "outputs/concordance/{slug}.csv, .json, .xlsx and stores the alignments.",
+        )
+    )
+    p.add_argument("--instrument", nargs="+", metavar="SLUG", help="only these instruments")
+    p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+    p.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "concordance")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
+
+    e = ev.add_parser("alignment", help="recall@k, mrr, gap_f1, status_accuracy against the stored corpus")
+    e.add_argument("--gold", type=Path, required=True)
+    e.add_argument("--db", metavar="PATH")
+    e.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE)
+    e.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--details", action="store_true", help="also list each line's candidates and status")
+    e.set_defaults(func=cmd_evaluate_alignment)
     return parser
 
 
@@ -284,15 +332,25 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
             report = Refresher(store, source).run(acts, history=args.history, since=since, on_act_done=done)
         finally:
             bar.close()
+        stored: list[str] = []
+        instrument_errors: list[str] = []
+        if not args.acts and not args.no_instruments and not report.aborted and args.instruments_file.exists():
+            stored, instrument_errors = refresh_instruments(store, client, args.instruments_file)
     summary = report.as_dict()
+    summary["instruments"] = stored
+    summary["instrument_errors"] = instrument_errors
     if args.json:
         _out(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_refresh_summary(report.outcomes, summary)
+        for line in stored:
+            _out(f"instrument {line}")
+        for line in instrument_errors:
+            _err(f"normgap: instrument {line}")
     if report.aborted:
         _err(f"normgap: stopped early: {report.aborted}")
         return EXIT_UNREACHABLE, summary
-    return (EXIT_FAILED if report.failed else EXIT_OK), summary
+    return (EXIT_FAILED if report.failed or instrument_errors else EXIT_OK), summary
 
 
 def _print_refresh_summary(outcomes: Sequence[ActOutcome], summary: dict[str, Any]) -> None:
@@ -342,12 +400,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             _err(f"normgap: tagging {e.label}: {e.failed}")
             code = max(code, EXIT_FAILED)
         balances = balance(collect_norms(store))
+        compared = _compare_for_run(store, args)
     folder = args.out / "agencies"
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / "all.json", json.dumps(balance_json(balances), ensure_ascii=False, indent=2) + "\n")
     write_atomic(folder / "all.csv", _balance_csv(balances))
     write_atomic(folder / "all.md", _balance_markdown(balances))
     written += [folder / "all.md", folder / "all.csv", folder / "all.json"]
+    from pipeline.align.run import write_concordance
+
+    for result in compared:
+        written += write_concordance(result, args.out / "concordance")
     _out("\nWritten for reading:")
     for path in written:
         _out(f"  {path}")
@@ -843,3 +906,211 @@ def _balance_markdown(balances: Any) -> str:
             lines += ["", f"## {b.agency}: tasks no power or duty serves", ""]
             lines += [f"- `{t.task.unit}` {t.task.text}" for t in b.unserved_tasks]
     return "\n".join(lines) + "\n"
+
+
+# -- instruments and alignment ---------------------------------------------------------------------
+def cmd_instruments_list(args: argparse.Namespace) -> int:
+    from pipeline.instruments import load_instruments
+
+    for inst in load_instruments(args.instruments_file):
+        source = inst.en_file or inst.en_url or (f"portal {inst.portal_nreg}" if inst.portal_nreg else "no text yet")
+        _out(f"{inst.slug:<16} {inst.force:<9} {inst.title[:70]}  [{source}]")
+    return EXIT_OK
+
+
+def cmd_instruments_add(args: argparse.Namespace) -> int:
+    from pipeline.instruments import Instrument, add_instrument
+
+    inst = Instrument(
+        args.slug,
+        args.title,
+        args.date,
+        args.force,
+        tuple(args.topics),
+        args.ratified_by,
+        args.ratified_on,
+        args.portal_nreg,
+        args.en_file,
+        args.en_url,
+    )
+    add_instrument(args.instruments_file, inst)
+    _out(f"registered {args.slug}; `normgap refresh` stores its text, `normgap compare` aligns it")
+    return EXIT_OK
+
+
+def refresh_instruments(
+    store: Any, client: Any, path: Path, only: Sequence[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Store every instrument that has an English text: (what was done, errors); the others go on."""
+    from pipeline.instruments import load_instruments
+    from pipeline.sources.instruments import store_instrument
+
+    done: list[str] = []
+    errors: list[str] = []
+    for inst in load_instruments(path):
+        if (only and inst.slug not in only) or not (inst.en_file or inst.en_url):
+            continue
+        try:
+            label = store_instrument(store, inst, client=client, base=ROOT)
+            done.append(f"{inst.slug:<16} {'new ' + label if label else 'unchanged'}")
+        except NormgapError as e:
+            store.ensure_work(TrackedAct(inst.slug, inst.title, "instrument"))
+            store.record_failure(inst.slug, str(e))
+            errors.append(f"{inst.slug}: {e}")
+    return done, errors
+
+
+def _compare_for_run(store: Any, args: argparse.Namespace) -> list[Any]:
+    from pipeline.align.run import compare_instruments
+    from pipeline.align.thesaurus import default_thesaurus
+    from pipeline.instruments import load_instruments
+
+    if not args.instruments_file.exists():
+        return []
+    stored = [i for i in load_instruments(args.instruments_file) if store.has_work(i.slug) and store.editions(i.slug)]
+    if not stored:
+        return []
+    results = compare_instruments(store, stored, load_acts(args.acts_file), default_thesaurus())
+    _out(f"compared {len(stored)} instruments, {sum(len(r.alignments) for r in results)} provisions")
+    return results
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from pipeline.align.run import compare_instruments, write_concordance
+    from pipeline.align.thesaurus import default_thesaurus
+    from pipeline.instruments import load_instruments
+    from pipeline.store import open_store
+
+    instruments = [
+        i for i in load_instruments(args.instruments_file) if not args.instrument or i.slug in args.instrument
+    ]
+    if args.instrument:
+        unknown = set(args.instrument) - {i.slug for i in instruments}
+        if unknown:
+            raise NormgapError(f"unknown instrument(s): {', '.join(sorted(unknown))}", path=str(args.instruments_file))
+    tracked = load_acts(args.acts_file)
+    failures = []
+    with open_store(args.db) as store:
+        stored = []
+        for inst in instruments:
+            if store.has_work(inst.slug) and store.editions(inst.slug):
+                stored.append(inst)
+            elif args.instrument or inst.en_file or inst.en_url:
+                failures.append(f"{inst.slug}: no stored text (run `normgap refresh`)")
+        if not stored:
+            raise NotFoundInStoreError("no instrument text in the store (run `normgap refresh` first)")
+        results = compare_instruments(store, stored, tracked, default_thesaurus())
+    summary = []
+    for r in results:
+        paths = write_concordance(r, args.out)
+        summary.append(
+            {
+                "instrument": r.instrument.slug,
+                "force": r.instrument.force,
+                "provisions": len(r.alignments),
+                **r.counts(),
+                "written": [str(p) for p in paths],
+            }
+        )
+    if args.json:
+        _out(json.dumps({"instruments": summary, "failures": failures}, ensure_ascii=False, indent=2))
+    else:
+        _out(f"{'instrument':<16} {'provisions':>10} {'implemented':>12} {'partial':>8} {'not impl.':>10} {'n/a':>5}")
+        for row in summary:
+            _out(
+                f"{row['instrument']:<16} {row['provisions']:>10} {row.get('implemented', 0):>12} "
+                f"{row.get('partial', 0):>8} {row.get('not_implemented', 0):>10} {row.get('not_applicable', 0):>5}"
+            )
+        _out(f"\nconcordance tables (CSV, JSON, XLSX) in {args.out}/")
+        for f in failures:
+            _err(f"normgap: {f}")
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
+    from pipeline.align.compare import Comparator, alignment_metrics
+    from pipeline.align.index import build_index
+    from pipeline.align.thesaurus import default_thesaurus
+    from pipeline.instruments import load_instruments
+    from pipeline.store import open_store
+
+    lines = _read_alignment_gold(args.gold)
+    registry = load_instruments(args.instruments_file) if args.instruments_file.exists() else []
+    forces = {i.slug: i.force for i in registry}
+    topics = {i.slug: i.topics for i in registry}
+    tracked = load_acts(args.acts_file)
+    acts = [a.nreg for a in tracked]
+    thesaurus = default_thesaurus()
+    with open_store(args.db) as store:
+        unknown = sorted(
+            {x.split("#")[0] for g in lines for x in g["implemented_by"]} - {w["work_id"] for w in store.works()}
+        )
+        if unknown:
+            _err(f"normgap: the gold file names acts the store does not hold: {', '.join(unknown)}")
+        index = build_index(store, thesaurus, acts, {a.nreg: a.topics for a in tracked})
+    if not index.docs:
+        raise NotFoundInStoreError("the store holds no national article (run `normgap refresh`)")
+    comparator = Comparator(index, thesaurus)
+    predicted = [
+        comparator.align(
+            g["id"],
+            g["text"],
+            force=forces.get(g.get("instrument", ""), "binding"),
+            topics=topics.get(g.get("instrument", ""), ()),
+        )
+        for g in lines
+    ]
+    result = alignment_metrics(lines, predicted)
+    result["method"] = comparator.version
+    if args.details:
+        result["details"] = [
+            {
+                "id": g["id"],
+                "gold_status": g["status"],
+                "status": a.status,
+                "gold": g["implemented_by"],
+                "top": [c.provision for c in a.candidates[:5]],
+                "concepts": list(a.concepts),
+            }
+            for g, a in zip(lines, predicted, strict=True)
+        ]
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _out(f"{args.gold}: {result['lines']} provisions, method {result['method']}")
+        _out(
+            f"recall_at_1 {result['recall_at_1']:.4f}  recall_at_5 {result['recall_at_5']:.4f}  "
+            f"recall_at_10 {result['recall_at_10']:.4f}  mrr {result['mrr']:.4f}"
+        )
+        _out(
+            f"gap_f1 {result['gap_f1']:.4f} "
+            f"(precision {result['gap_precision']:.4f}, recall {result['gap_recall']:.4f})"
+            f"  status_accuracy {result['status_accuracy']:.4f}"
+        )
+        for d in result.get("details", []):
+            _out(f"  {d['id']}: {d['status']} (gold {d['gold_status']}); top {d['top']}; gold {d['gold']}")
+    return EXIT_FAILED if unknown else EXIT_OK
+
+
+def _read_alignment_gold(path: Path) -> list[dict[str, Any]]:
+    try:
+        raw = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise NormgapError(f"cannot read the gold file: {e.strerror}", path=str(path)) from e
+    lines = []
+    for n, line in enumerate(raw, 1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            if not isinstance(d.get("text"), str) or not isinstance(d.get("implemented_by"), list):
+                raise ValueError("needs text and implemented_by")
+            if d.get("status") not in ("implemented", "partial", "not_implemented"):
+                raise ValueError(f"bad status {d.get('status')!r}")
+            d.setdefault("id", f"line {n}")
+        except (json.JSONDecodeError, ValueError) as e:
+            raise NormgapError(f"malformed alignment gold line: {e}", path=f"{path}:{n}") from e
+        lines.append(d)
+    if not lines:
+        raise NormgapError("the gold file has no lines", path=str(path))
+    return lines

@@ -21,6 +21,7 @@ def corpus_status(store: Store) -> list[dict[str, Any]]:
         rows.append(
             {
                 "work_id": w["work_id"],
+                "kind": "instrument" if (w["role"] or "").startswith("instrument") else "act",
                 "title": w["title"],
                 "number": w["number"],
                 "editions": [

@@ -26,6 +26,7 @@ class TrackedAct:
     nreg: str
     title: str
     role: str = ""
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

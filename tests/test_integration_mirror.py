@@ -252,7 +252,8 @@ def refresh(server_url: str, db: Path, archive: Path, *extra: str) -> CliResult:
 def status(db: Path) -> dict[str, dict[str, Any]]:
     result = normgap("status", "--json", "--db", str(db))
     assert result.code == 0, result.describe()
-    return {row["work_id"]: row for row in result.json()}
+    # the acts only: `status` also lists the instruments whose texts refresh stores
+    return {row["work_id"]: row for row in result.json() if row["kind"] == "act"}
 
 
 def stored_editions(db: Path) -> set[tuple[str, str, int, str, int]]:
@@ -260,7 +261,8 @@ def stored_editions(db: Path) -> set[tuple[str, str, int, str, int]]:
     with sqlite3.connect(db) as c:
         rows = c.execute(
             "SELECT e.work_id, e.date, e.revision, e.text_sha256, "
-            "(SELECT count(*) FROM provisions p WHERE p.edition_id = e.edition_id) FROM editions e"
+            "(SELECT count(*) FROM provisions p WHERE p.edition_id = e.edition_id) FROM editions e "
+            "WHERE e.source_format = 'print'"  # the acts; instruments' texts are stored too
         ).fetchall()
     return {(str(w), str(d), int(r), str(h), int(n)) for w, d, r, h, n in rows}
 

@@ -95,7 +95,9 @@ def test_train_reproduces_the_shipped_model(corpus: Path, tmp_path: Path, capsys
 def test_tag_the_corpus_finds_agencies_in_every_act(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tag", "--db", str(corpus), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert len(report["editions"]) == 12
+    acts = [e for e in report["editions"] if e["label"].split("@")[0][0].isdigit()]  # not the instruments
+    assert len(acts) == 12
+    report["editions"] = acts
     assert all(e["mentions"] > 0 and e["norms"] > 0 and not e["failed"] for e in report["editions"])
     assert (
         main(["agencies", "customs", "--db", str(corpus), "--format", "json", "--out", str(corpus.parent / "agencies")])

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import NotFoundInStoreError, StoreError
 from pipeline.records import Card, Note, ParsedAct, Provision, TrackedAct
@@ -58,6 +59,7 @@ class EditionRow:
     provision_count: int
     warnings: tuple[str, ...]
     title: str | None
+    source_format: str | None = None
 
     @property
     def label(self) -> str:
@@ -472,6 +474,43 @@ class Store:
             rows = [r for r in rows if r["eid"] in wanted]
         return rows
 
+    # -- alignments ---------------------------------------------------------------------------------
+    def save_alignments(self, instrument: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Store one instrument's alignments (one transaction); rows of another method version are kept."""
+        now = _now()
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO alignments(provision, instrument, method, status, confidence, text_sha256, "
+                "concepts, norms, candidates, reason, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        r["provision"],
+                        instrument,
+                        r["method"],
+                        r["status"],
+                        r["confidence"],
+                        r["text_sha256"],
+                        json.dumps(r["concepts"]),
+                        json.dumps(r["norms"]),
+                        json.dumps(r["candidates"], ensure_ascii=False),
+                        r.get("reason", ""),
+                        now,
+                    )
+                    for r in rows
+                ],
+            )
+
+    def alignments(self, instrument: str | None = None, method: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM alignments WHERE 1 = 1"
+        args: list[object] = []
+        if instrument:
+            sql += " AND instrument = ?"
+            args.append(instrument)
+        if method:
+            sql += " AND method = ?"
+            args.append(method)
+        return list(self.conn.execute(sql + " ORDER BY instrument, rowid", args))
+
     # -- runs -------------------------------------------------------------------------------------
     def start_run(self) -> int:
         with self.transaction() as c:
@@ -537,6 +576,7 @@ def _edition(r: sqlite3.Row) -> EditionRow:
         provision_count=r["provision_count"],
         warnings=tuple(json.loads(r["warnings"] or "[]")),
         title=r["title"],
+        source_format=r["source_format"],
     )
 
 

@@ -69,8 +69,9 @@ def _tag_edition(
     on_units: Callable[[int], None] | None,
 ) -> tuple[EditionOutcome, int]:
     outcome = EditionOutcome(edition.label)
+    lang = "en" if (edition.source_format or "").startswith("treaty") else "uk"
     units = units_of(edition.work_id, store.provisions(edition.edition_id))
-    keys = [tagger.key(u.text, u.context, u.work, "uk") for u in units]
+    keys = [tagger.key(u.text, u.context, u.work, lang) for u in units]
     known = store.known_tag_results([k for k in keys if k not in memo])
     memo.update(known)
     rows: list[tuple[str, int | None, int, int, str]] = []
@@ -80,7 +81,7 @@ def _tag_edition(
         stored = memo.get(key)
         if stored is None:
             try:
-                result = tagger.tag(unit.text, unit.context, work=unit.work, provision=unit.id)
+                result = tagger.tag(unit.text, unit.context, work=unit.work, lang=lang, provision=unit.id)
             except TaggingError as e:
                 outcome.errors.append(str(e))
                 continue

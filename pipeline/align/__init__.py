@@ -1,0 +1,1 @@
+"""Alignment of international instruments with Ukrainian law: concepts, retrieval, statuses with evidence."""

@@ -1,0 +1,167 @@
+"""`normgap compare`: align every stored instrument with the tracked acts; concordance tables in outputs/."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.acts import write_atomic
+from pipeline.align.compare import Alignment, Comparator
+from pipeline.align.index import build_index
+from pipeline.align.thesaurus import Thesaurus
+from pipeline.errors import NotFoundInStoreError
+from pipeline.instruments import Instrument
+from pipeline.records import Provision, TrackedAct
+from pipeline.store import Store
+
+_GROUP_KINDS = ("para", "std", "rp")
+
+
+def comparison_units(provisions: Sequence[Provision]) -> list[tuple[str, str]]:
+    """The units compared: each numbered paragraph (or Standard / Recommended Practice) with its points and
+    subpoints joined; an article without paragraphs as a whole. Returns (eid, text)."""
+    units: list[tuple[str, list[str]]] = []
+    article: tuple[str, list[str]] | None = None
+    for p in provisions:
+        if p.kind == "art":
+            article = (p.eid, [p.text] if p.text else [])
+            units.append(article)
+        elif p.kind in _GROUP_KINDS:
+            units.append((p.eid, [p.text] if p.text else []))
+        elif units and p.eid.startswith(units[-1][0] + "__") and p.text:
+            units[-1][1].append(f"{p.number}) {p.text}" if p.kind in ("point", "subpoint") and p.number else p.text)
+    # an article that has paragraphs is represented by them, not by itself
+    has_children = {u for u, _ in units for v, _ in units if v.startswith(u + "__")}
+    return [(eid, " ".join(parts)) for eid, parts in units if parts and eid not in has_children]
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    instrument: Instrument
+    alignments: list[Alignment]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a in self.alignments:
+            out[a.status] = out.get(a.status, 0) + 1
+        return out
+
+
+def compare_instruments(
+    store: Store, instruments: Sequence[Instrument], acts: Sequence[TrackedAct], thesaurus: Thesaurus
+) -> list[InstrumentResult]:
+    index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
+    if not index.docs:
+        raise NotFoundInStoreError("the store holds no national article to compare with (run `normgap refresh`)")
+    comparator = Comparator(index, thesaurus)
+    results = []
+    for inst in instruments:
+        edition = store.edition_at(inst.slug)
+        alignments = [
+            comparator.align(f"{inst.slug}#{eid}", text, force=inst.force, topics=inst.topics)
+            for eid, text in comparison_units(store.provisions(edition.edition_id))
+        ]
+        store.save_alignments(
+            inst.slug, [{**a.as_json(), "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()} for a in alignments]
+        )
+        results.append(InstrumentResult(inst, alignments))
+    return results
+
+
+COLUMNS = [
+    "international provision",
+    "status",
+    "confidence",
+    "national provisions",
+    "scores",
+    "concepts",
+    "evidence",
+    "norms",
+    "method",
+    "text",
+]
+
+
+def concordance_rows(result: InstrumentResult, top: int = 3) -> list[dict[str, Any]]:
+    rows = []
+    for a in result.alignments:
+        best = a.candidates[:top]
+        rows.append(
+            {
+                "international provision": a.provision,
+                "status": a.status,
+                "confidence": a.confidence,
+                "national provisions": " ".join(c.provision for c in best),
+                "scores": " ".join(f"{c.score:.3f}" for c in best),
+                "concepts": " ".join(a.concepts),
+                "evidence": " ".join(e for c in best[:1] for e in c.evidence),
+                "norms": " ".join(f"{ag}:{m}" for ag, m in a.norms),
+                "method": a.method,
+                "text": a.text,
+            }
+        )
+    return rows
+
+
+def write_concordance(result: InstrumentResult, folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = result.instrument.slug
+    rows = concordance_rows(result)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    paths = [folder / f"{slug}.csv", folder / f"{slug}.json", folder / f"{slug}.xlsx"]
+    write_atomic(paths[0], buf.getvalue())
+    write_atomic(
+        paths[1],
+        json.dumps(
+            {
+                "instrument": slug,
+                "title": result.instrument.title,
+                "force": result.instrument.force,
+                "counts": result.counts(),
+                "alignments": [a.as_json() | {"text": a.text} for a in result.alignments],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+    )
+    _write_xlsx(paths[2], result, rows)
+    return paths
+
+
+def _write_xlsx(path: Path, result: InstrumentResult, rows: list[dict[str, Any]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment as Align
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.create_sheet("concordance", 0)
+    for extra in wb.sheetnames[1:]:
+        del wb[extra]
+    ws.append([f"Table of concordance: {result.instrument.title}"])
+    ws.append([f"force: {result.instrument.force}; " + ", ".join(f"{k}: {v}" for k, v in result.counts().items())])
+    ws.append(COLUMNS)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    fills = {"implemented": "C6EFCE", "partial": "FFEB9C", "not_implemented": "FFC7CE", "not_applicable": "DDDDDD"}
+    for row in rows:
+        ws.append([row[c] for c in COLUMNS])
+        ws.cell(ws.max_row, 2).fill = PatternFill("solid", fgColor=fills.get(row["status"], "FFFFFF"))
+    for column, width in zip("ABCDEFGHIJ", (28, 16, 10, 40, 18, 40, 40, 24, 28, 90), strict=True):
+        ws.column_dimensions[column].width = width
+    for r in ws.iter_rows(min_row=4):
+        for cell in r:
+            cell.alignment = Align(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B4"
+    tmp = path.with_suffix(".xlsx.tmp")
+    wb.save(tmp)
+    tmp.replace(path)

@@ -1,0 +1,67 @@
+"""Source: texts of international instruments (a local English file, or a URL through the polite client).
+
+An instrument is stored like an act: a work (its slug) with one edition dated by the instrument's date,
+parsed into provisions by the English treaty parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from pipeline.errors import ConfigError, NormgapError, ParseError
+from pipeline.http import PoliteClient, decode_body
+from pipeline.instruments import Instrument
+from pipeline.records import ParsedAct, TrackedAct
+from pipeline.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def resolve_file(path: str, *, base: Path) -> Path:
+    """Relative paths are read from the working folder, else from the project root (tests, CI)."""
+    candidate = Path(path)
+    if candidate.is_absolute() or candidate.exists():
+        return candidate
+    return base / path
+
+
+def instrument_text(inst: Instrument, *, client: PoliteClient | None, base: Path) -> str:
+    if inst.en_file:
+        path = resolve_file(inst.en_file, base=base)
+        try:
+            return decode_body(path.read_bytes(), "text/plain", url=str(path))
+        except OSError as e:
+            raise ConfigError(f"instrument text missing: {e.strerror}", work=inst.slug, path=str(path)) from e
+    if inst.en_url:
+        if client is None:
+            raise ConfigError("instrument text is a URL but no HTTP client was given", work=inst.slug, url=inst.en_url)
+        return client.get(inst.en_url).text()
+    raise ConfigError("the instrument has no English text source (en_file or en_url)", work=inst.slug)
+
+
+def parse_instrument(text: str, inst: Instrument) -> ParsedAct:
+    from pipeline.parse.treaty_en import parse_treaty_text
+
+    parsed = parse_treaty_text(text, slug=inst.slug)
+    if parsed.article_count == 0:
+        raise ParseError("no recognisable articles in the instrument text", work=inst.slug)
+    return parsed
+
+
+def store_instrument(store: Store, inst: Instrument, *, client: PoliteClient | None, base: Path) -> str | None:
+    """Fetch, parse and store an instrument; returns the new edition label, or None when unchanged."""
+    text = instrument_text(inst, client=client, base=base)
+    parsed = parse_instrument(text, inst)
+    store.ensure_work(TrackedAct(inst.slug, inst.title, f"instrument ({inst.force})"))
+    try:
+        date = dt.date.fromisoformat(inst.date) if inst.date else dt.date(1900, 1, 1)
+    except ValueError as e:
+        raise ConfigError(f"bad instrument date {inst.date!r}", work=inst.slug) from e
+    try:
+        saved = store.save_edition(inst.slug, date, parsed, source_url=inst.en_url or inst.en_file)
+    except NormgapError:
+        raise
+    store.record_success(inst.slug, card=None, card_json=None, etag=None, last_modified=None)
+    return saved.label if saved else None
