@@ -251,6 +251,24 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("--details", action="store_true", help="also list each line's candidates and status")
     e.set_defaults(func=cmd_evaluate_alignment)
+
+    p = with_db(sub.add_parser("review", help="the review web app for legal scholars (127.0.0.1 by default)"))
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("users", help="reviewer accounts")
+    usub = p.add_subparsers(dest="users_command", metavar="ACTION")
+    u = with_db(usub.add_parser("add", help="add a reviewer (the password is read from the terminal or stdin)"))
+    u.add_argument("username")
+    u.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    u.set_defaults(func=cmd_users_add)
+    p.set_defaults(func=lambda args: _usage(p))
+
+    p = with_db(sub.add_parser("report", help="static HTML report and CSV tables (opens from disk)"))
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "report")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
@@ -1114,3 +1132,52 @@ def _read_alignment_gold(path: Path) -> list[dict[str, Any]]:
     if not lines:
         raise NormgapError("the gold file has no lines", path=str(path))
     return lines
+
+
+# -- review ----------------------------------------------------------------------------------------
+def cmd_review(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pipeline.review.app import create_app, load_secret
+    from pipeline.store import open_store, resolve_db
+
+    db = resolve_db(args.db)
+    with open_store(db):
+        pass  # migrate before serving
+    secret = load_secret(Path(db).parent / "review-secret")
+    app = create_app(db, secret=secret, instruments_file=args.instruments_file)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _err(f"normgap: warning: serving on {args.host}, reachable from other machines")
+    _out(f"normgap review on http://{args.host}:{args.port}/ (Ctrl-C to stop)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return EXIT_OK
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from pipeline.review.db import add_user
+    from pipeline.store import open_store
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            raise NormgapError("the passwords differ")
+    with open_store(args.db) as store:
+        add_user(store, args.username, password)
+    _out(f"reviewer {args.username} added")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.review.report import write_report
+    from pipeline.store import open_store
+
+    with open_store(args.db) as store:
+        paths = write_report(store, args.out)
+    _out("report written:")
+    for p in paths:
+        _out(f"  {p}")
+    return EXIT_OK

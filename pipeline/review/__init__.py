@@ -1,0 +1,1 @@
+"""The review workflow: reviewers, their decisions (surviving refreshes), the web app and the report."""
