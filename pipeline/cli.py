@@ -427,8 +427,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     written += [folder / "all.md", folder / "all.csv", folder / "all.json"]
     from pipeline.align.run import write_concordance
 
+    with open_store(args.db) as store:
+        reviews = _reviews(store, compared)
     for result in compared:
-        written += write_concordance(result, args.out / "concordance")
+        written += write_concordance(result, args.out / "concordance", reviews)
     _out("\nWritten for reading:")
     for path in written:
         _out(f"  {path}")
@@ -978,6 +980,15 @@ def refresh_instruments(
     return done, errors
 
 
+def _reviews(store: Any, results: Sequence[Any]) -> Any:
+    import hashlib
+
+    from pipeline.align.run import reviews_for
+
+    hashes = {a.provision: hashlib.sha256(a.text.encode()).hexdigest() for r in results for a in r.alignments}
+    return reviews_for(store, list(hashes), hashes)
+
+
 def _compare_for_run(store: Any, args: argparse.Namespace) -> list[Any]:
     from pipeline.align.run import compare_instruments
     from pipeline.align.thesaurus import default_thesaurus
@@ -1018,9 +1029,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if not stored:
             raise NotFoundInStoreError("no instrument text in the store (run `normgap refresh` first)")
         results = compare_instruments(store, stored, tracked, default_thesaurus())
+        reviews = _reviews(store, results)
     summary = []
     for r in results:
-        paths = write_concordance(r, args.out)
+        paths = write_concordance(r, args.out, reviews)
         summary.append(
             {
                 "instrument": r.instrument.slug,

@@ -230,3 +230,31 @@ def test_user_accounts(tmp_path: Path) -> None:
             add_user(store, "dave", "short")
         row = store.conn.execute("SELECT password_hash FROM users WHERE username = 'carol'").fetchone()
         assert row["password_hash"].startswith("scrypt$") and "long enough" not in row["password_hash"]
+
+
+def test_confirmed_decisions_override_the_machine_in_the_concordance(db: Path, tmp_path: Path) -> None:
+    import csv
+    import hashlib
+
+    from pipeline.align.run import InstrumentResult, compare_instruments, reviews_for, write_concordance
+    from pipeline.align.thesaurus import default_thesaurus
+
+    inst = Instrument("test-conv", "Convention on Customs Cooperation", "2001-01-01", "binding", ("customs",),
+                      en_file=str(FIXTURES / "treaty-customs.txt"))
+    with Store(db) as store:
+        record_decision(store, provision=FLAG, decision="confirm_gap", reviewer="bob",
+                        text_sha256=next(r["text_sha256"] for r in store.alignments("test-conv")
+                                         if r["provision"] == FLAG))
+        (result,) = compare_instruments(store, [inst], [TrackedAct("100-20", "t", "", ("customs",))],
+                                        default_thesaurus())  # re-running compare keeps the decision
+        assert isinstance(result, InstrumentResult)
+        hashes = {a.provision: hashlib.sha256(a.text.encode()).hexdigest() for a in result.alignments}
+        reviews = reviews_for(store, list(hashes), hashes)
+        assert current_decisions(store)[FLAG].reviewer == "bob"
+    write_concordance(result, tmp_path / "conc", reviews)
+    with open(tmp_path / "conc" / "test-conv.csv", encoding="utf-8") as f:
+        rows = {r["international provision"]: r for r in csv.DictReader(f)}
+    assert rows[FLAG]["status"] == "not_implemented" and rows[FLAG]["review"] == "reviewed"
+    assert rows[FLAG]["machine status"] != "" and rows[FLAG]["reviewer"] == "bob"
+    other = rows["test-conv#art_2__para_1"]
+    assert other["review"] == "unreviewed" and other["status"] == other["machine status"]

@@ -77,6 +77,9 @@ def compare_instruments(
 COLUMNS = [
     "international provision",
     "status",
+    "machine status",
+    "review",
+    "reviewer",
     "confidence",
     "national provisions",
     "scores",
@@ -88,16 +91,47 @@ COLUMNS = [
 ]
 
 
-def concordance_rows(result: InstrumentResult, top: int = 3) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's decision on a provision as it stands: reviewed (it overrides the machine) or not."""
+
+    status: str
+    state: str  # reviewed | needs_re_review
+    reviewer: str
+    implemented_by: tuple[str, ...]
+
+
+def reviews_for(store: Store, provisions: Sequence[str], text_hashes: dict[str, str]) -> dict[str, Review]:
+    from pipeline.review.db import current_decisions, review_state
+
+    decisions = current_decisions(store)
+    out = {}
+    for pid in provisions:
+        d = decisions.get(pid)
+        if d is not None:
+            out[pid] = Review(d.status, review_state(store, d, text_hashes.get(pid)), d.reviewer, d.implemented_by)
+    return out
+
+
+def concordance_rows(
+    result: InstrumentResult, reviews: dict[str, Review] | None = None, top: int = 3
+) -> list[dict[str, Any]]:
     rows = []
     for a in result.alignments:
         best = a.candidates[:top]
+        review = (reviews or {}).get(a.provision)
+        confirmed = review is not None and review.state == "reviewed"
         rows.append(
             {
                 "international provision": a.provision,
-                "status": a.status,
+                "status": review.status if confirmed and review else a.status,
+                "machine status": a.status,
+                "review": review.state if review else "unreviewed",
+                "reviewer": review.reviewer if review else "",
                 "confidence": a.confidence,
-                "national provisions": " ".join(c.provision for c in best),
+                "national provisions": " ".join(review.implemented_by)
+                if confirmed and review and review.implemented_by
+                else " ".join(c.provision for c in best),
                 "scores": " ".join(f"{c.score:.3f}" for c in best),
                 "concepts": " ".join(a.concepts),
                 "evidence": " ".join(e for c in best[:1] for e in c.evidence),
@@ -109,10 +143,11 @@ def concordance_rows(result: InstrumentResult, top: int = 3) -> list[dict[str, A
     return rows
 
 
-def write_concordance(result: InstrumentResult, folder: Path) -> list[Path]:
+def write_concordance(result: InstrumentResult, folder: Path, reviews: dict[str, Review] | None = None) -> list[Path]:
+    """The table of concordance: a confirmed decision overrides the machine's status and provisions."""
     folder.mkdir(parents=True, exist_ok=True)
     slug = result.instrument.slug
-    rows = concordance_rows(result)
+    rows = concordance_rows(result, reviews)
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS)
     writer.writeheader()
@@ -156,7 +191,7 @@ def _write_xlsx(path: Path, result: InstrumentResult, rows: list[dict[str, Any]]
     for row in rows:
         ws.append([row[c] for c in COLUMNS])
         ws.cell(ws.max_row, 2).fill = PatternFill("solid", fgColor=fills.get(row["status"], "FFFFFF"))
-    for column, width in zip("ABCDEFGHIJ", (28, 16, 10, 40, 18, 40, 40, 24, 28, 90), strict=True):
+    for column, width in zip("ABCDEFGHIJKLM", (28, 16, 16, 16, 14, 10, 40, 18, 40, 40, 24, 28, 90), strict=True):
         ws.column_dimensions[column].width = width
     for r in ws.iter_rows(min_row=4):
         for cell in r:
