@@ -38,9 +38,10 @@ def _amended(parsed: ParsedAct) -> ParsedAct:
 
 
 def test_schema_is_migrated_and_wal(store: Store) -> None:
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    expected = {"works", "editions", "provisions", "notes", "tag_results", "unit_tags", "edition_tagging", "alignments"}
+    expected = {"works", "editions", "provisions", "notes", "tag_results", "unit_tags", "edition_tagging"}
+    expected |= {"alignments", "decisions", "users"}
     assert expected <= tables
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
