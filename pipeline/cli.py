@@ -431,6 +431,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         reviews = _reviews(store, compared)
     for result in compared:
         written += write_concordance(result, args.out / "concordance", reviews)
+    from pipeline.review.report import write_report
+
+    with open_store(args.db) as store:
+        written += write_report(store, args.out / "report")
     _out("\nWritten for reading:")
     for path in written:
         _out(f"  {path}")
