@@ -25,6 +25,14 @@ DEFAULT_OUTPUTS = Path("outputs")
 DEFAULT_ARCHIVE = Path("corpora/raw")
 DEFAULT_INSTRUMENTS = Path("corpora/instruments.toml")
 ROOT = Path(__file__).resolve().parent.parent
+# format -> (module, file suffix, binary)
+DATASET_FORMATS = {
+    "labelstudio": ("pipeline.datasets.labelstudio", ".json", False),
+    "doccano": ("pipeline.datasets.doccano", ".jsonl", False),
+    "conllu": ("pipeline.datasets.conllu", ".conllu", False),
+    "inception": ("pipeline.datasets.webanno", ".tsv", False),
+    "spacy": ("pipeline.datasets.docbin", ".spacy", True),
+}
 
 log = logging.getLogger("normgap")
 
@@ -269,6 +277,42 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("report", help="static HTML report and CSV tables (opens from disk)"))
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "report")
     p.set_defaults(func=cmd_report)
+
+    p = with_db(
+        sub.add_parser(
+            "export",
+            help="units for annotation tools, with pre-annotations and a dataset card",
+            description="Export units (the annotated ones with their labels, and other units of "
+            "the chosen acts) for Label Studio, INCEpTION, doccano, spaCy or CoNLL-U.",
+        )
+    )
+    p.add_argument("--format", required=True, choices=sorted(DATASET_FORMATS))
+    p.add_argument("--acts", nargs="+", metavar="NREG")
+    p.add_argument("--agency", metavar="ID", help="only units that name (or make bear a norm) this agency")
+    p.add_argument("--sample", type=int, metavar="N")
+    p.add_argument("--stratify", choices=("modality", "agency", "act"))
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--with-predictions", action="store_true", help="the tagger's output as pre-annotations")
+    p.add_argument("--gold-only", action="store_true", help="only units with the project's annotations")
+    p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = with_db(
+        sub.add_parser("import", help="finished annotations back into annotations/ (checked against the store)")
+    )
+    p.add_argument("path", type=Path)
+    p.add_argument("--format", choices=sorted(DATASET_FORMATS), help="default: guessed from the file name")
+    p.add_argument("--annotator", default="", help="name recorded with every imported unit")
+    p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("agreement", help="inter-annotator agreement: span F1, norm F1 and kappa, disagreements")
+    p.add_argument("--annotators", nargs=2, metavar=("A", "B"))
+    p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agreement")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_agreement)
     return parser
 
 
@@ -1196,4 +1240,119 @@ def cmd_report(args: argparse.Namespace) -> int:
     _out("report written:")
     for p in paths:
         _out(f"  {p}")
+    return EXIT_OK
+
+
+# -- datasets --------------------------------------------------------------------------------------
+def _format_module(fmt: str) -> Any:
+    import importlib
+
+    return importlib.import_module(DATASET_FORMATS[fmt][0])
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.acts import write_atomic
+    from pipeline.datasets.build import Selection, collect_units, dataset_card
+    from pipeline.store import open_store
+
+    selection = Selection(args.acts, args.agency, args.sample, args.stratify, args.seed, args.gold_only)
+    with open_store(args.db) as store:
+        units = collect_units(
+            store, selection, annotations_folder=args.annotations, with_predictions=args.with_predictions
+        )
+    if not units:
+        raise NormgapError("no unit matches the selection (refresh the corpus, or widen --acts/--agency)")
+    module = _format_module(args.format)
+    content = module.export_units(units, with_predictions=args.with_predictions)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        tmp = args.out.with_name(args.out.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(args.out)
+    else:
+        write_atomic(args.out, content)
+    version = next((u.model_version for u in units if u.model_version), "")
+    card = args.out.with_name(args.out.name + ".card.md")
+    write_atomic(card, dataset_card(units, fmt=args.format, model_version=version))
+    written = [args.out, card]
+    if args.format == "labelstudio":
+        config = args.out.with_name(args.out.name + ".config.xml")
+        write_atomic(config, module.labeling_config())
+        written.append(config)
+    _out(f"exported {len(units)} units ({sum(1 for u in units if u.gold)} with gold labels) as {args.format}:")
+    for path in written:
+        _out(f"  {path}")
+    return EXIT_OK
+
+
+def _guess_format(path: Path) -> str:
+    name = path.name.lower()
+    for fmt, (_, suffix, _) in DATASET_FORMATS.items():
+        if name.endswith(suffix):
+            return fmt
+    raise NormgapError("cannot tell the format from the file name: give --format", path=str(path))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pipeline.datasets.build import to_annotation_records, write_records
+    from pipeline.store import open_store
+
+    fmt = args.format or _guess_format(args.path)
+    module = _format_module(fmt)
+    try:
+        data = args.path.read_bytes()
+    except OSError as e:
+        raise NormgapError(f"cannot read: {e.strerror}", path=str(args.path)) from e
+    source = str(args.path)
+    imported = (
+        module.import_bytes(data, source=source)
+        if DATASET_FORMATS[fmt][2]
+        else module.import_text(data.decode("utf-8-sig"), source=source)
+    )
+    if not imported:
+        raise NormgapError("the file holds no annotated unit", path=source)
+    annotator = args.annotator or next((u.annotator for u in imported if u.annotator), "") or "imported"
+    with open_store(args.db) as store:
+        records = to_annotation_records(store, imported, annotator=annotator)
+    target = args.annotations / f"import-{annotator}.jsonl"
+    write_records(target, records)
+    _out(f"imported {len(records)} units by {annotator} into {target}")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from itertools import combinations
+
+    from pipeline.acts import write_atomic
+    from pipeline.annotations import load_annotations
+    from pipeline.datasets.build import agreement
+
+    annotations = load_annotations(args.annotations)
+    if args.annotators:
+        pairs = [tuple(args.annotators)]
+    else:
+        units: dict[str, set[str]] = {}
+        for a in annotations:
+            units.setdefault(a.annotator, set()).add(a.unit)
+        pairs = [(x, y) for x, y in combinations(sorted(units), 2) if units[x] & units[y]]
+        if not pairs:
+            raise NormgapError("no two annotators share a unit: nothing to compare (double-annotate some units)")
+    results = [agreement(annotations, a, b) for a, b in pairs]
+    args.out.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        write_atomic(
+            args.out / f"{r['annotators'][0]}-{r['annotators'][1]}.json",
+            json.dumps(r, ensure_ascii=False, indent=2) + "\n",
+        )
+    if args.json:
+        _out(json.dumps(results, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    _out(f"{'annotators':<30} {'units':>6} {'agency F1':>10} {'norm F1':>8} {'kappa':>6} {'to adjudicate':>14}")
+    for r in results:
+        pair = " / ".join(r["annotators"])
+        _out(
+            f"{pair:<30} {r['units']:>6} {r['agency_span_f1']:>10.3f} {r['norm_f1']:>8.3f} {r['norm_kappa']:>6.3f} "
+            f"{len(r['disagreements']):>14}"
+        )
+    _out(f"disagreements to adjudicate: {args.out}/")
     return EXIT_OK

@@ -35,6 +35,8 @@ def comparison_units(provisions: Sequence[Provision]) -> list[tuple[str, str]]:
         elif p.kind in _GROUP_KINDS:
             units.append((p.eid, [p.text] if p.text else []))
         elif units and p.eid.startswith(units[-1][0] + "__") and p.text:
+            if p.kind == "al" and article is not None and units[-1] is article and p.text in " ".join(article[1]):
+                continue  # the English parser repeats an article's lead paragraphs as its own text
             units[-1][1].append(f"{p.number}) {p.text}" if p.kind in ("point", "subpoint") and p.number else p.text)
     # an article that has paragraphs is represented by them, not by itself
     has_children = {u for u, _ in units for v, _ in units if v.startswith(u + "__")}

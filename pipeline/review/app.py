@@ -219,7 +219,12 @@ def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corp
                 raise HTTPException(status_code=404, detail=f"no alignment for {id}")
             a = found[0]
             inst_work, inst_eid = parse_provision_id(id)
-            text = " ".join(p.text for p in s.subtree(s.edition_at(inst_work), inst_eid) if p.text)
+            from pipeline.align.run import comparison_units
+
+            units = dict(comparison_units(s.provisions(s.edition_at(inst_work).edition_id)))
+            text = units.get(inst_eid) or " ".join(
+                p.text for p in s.subtree(s.edition_at(inst_work), inst_eid) if p.text
+            )
             candidates = []
             for c in a["candidates"][:5]:
                 try:
