@@ -1,0 +1,150 @@
+"""Dataset selection, sampling, the card, import checks against the store (offset drift), agreement."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.annotations import Annotation, load_annotations
+from pipeline.datasets.build import (
+    Selection,
+    agreement,
+    collect_units,
+    dataset_card,
+    sample_units,
+    to_annotation_records,
+    write_records,
+)
+from pipeline.datasets.model import AGENCY_LABEL, ExportUnit, ImportedUnit, Labels, Norm, Span
+from pipeline.errors import ConfigError
+from pipeline.parse import parse_print_html
+from pipeline.records import TrackedAct
+from pipeline.store import Store
+
+UNIT = "100-20#art_1__para_2"
+
+
+@pytest.fixture
+def store(tmp_path: Path, law_html: str) -> Store:
+    s = Store(tmp_path / "c.sqlite")
+    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
+    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
+    return s
+
+
+def _stored_unit(store: Store) -> tuple[str, int, int]:
+    edition = store.edition_at("100-20")
+    text = store.provision(edition, "art_1__para_2").text
+    return text, 0, len(text)
+
+
+def _imported(text: str, start: int, end: int, stored: str, spans: tuple[Span, ...]) -> ImportedUnit:
+    return ImportedUnit(UNIT, "2022-04-01", start, end, hashlib.sha256(stored.encode()).hexdigest(), text,
+                        Labels(spans, (Norm("customs", "duty"),)), "carol", "file.json:1")
+
+
+def test_collect_units_with_predictions_filters_and_samples(store: Store) -> None:
+    units = collect_units(store, Selection(), with_predictions=True)
+    assert len(units) > 20 and all(u.predictions is not None for u in units)
+    duty = next(u for u in units if u.unit == UNIT)
+    assert duty.predictions is not None and ("customs", "duty") in {(n.agent, n.modality) for n in duty.predictions.norms}
+    assert duty.model_version.startswith("rules-")
+    police = collect_units(store, Selection(agency="police"))
+    assert police and all("Національною поліцією" in u.text or "Національної поліції" in u.text for u in police)
+    picked = sample_units(units, Selection(sample=6, stratify="modality", seed=1))
+    again = sample_units(units, Selection(sample=6, stratify="modality", seed=1))
+    assert [u.unit for u in picked] == [u.unit for u in again] and len(picked) == 6
+    modalities = {min((n.modality for n in (u.predictions or Labels()).norms), default="none") for u in picked}
+    assert len(modalities) >= 3  # every stratum gets its share
+    card = dataset_card(picked, fmt="doccano", model_version=duty.model_version)
+    assert "- units: 6" in card and "not subject to copyright" in card and "100-20@2022-04-01" in card
+
+
+def test_import_places_spans_and_writes_stand_off_records(store: Store, tmp_path: Path) -> None:
+    text, s, e = _stored_unit(store)
+    records = to_annotation_records(store, [_imported(text, s, e, text, (Span(0, 12, AGENCY_LABEL, "customs"),))],
+                                    annotator="carol")
+    assert records[0]["agencies"] == [{"start": 0, "end": 12, "agency": "customs"}]
+    assert text not in json.dumps(records[0], ensure_ascii=False)  # stand-off: no legal text
+    path = tmp_path / "ann" / "import-carol.jsonl"
+    write_records(path, records)
+    assert load_annotations(path.parent)[0].annotator == "carol"
+    with pytest.raises(ConfigError, match="already in this file"):
+        write_records(path, records)
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "drift"),
+    [
+        (lambda t: t.replace("’", "'"), None),  # an editor that straightened the apostrophe: re-placed
+        (lambda t: t.replace("органи", "органи\r\n", 1), None),  # a CRLF the tool added: re-placed
+        (lambda t: t.replace("Митні", "Митні́", 1), None),  # a combining accent the annotator typed
+        (lambda t: t.replace("Служби безпеки", "СБУ"), "differs from the stored text"),
+    ],
+)
+def test_offset_drift_is_repaired_or_reported(store: Store, rewrite: object, drift: str | None) -> None:
+    text, s, e = _stored_unit(store)
+    tool_text = rewrite(text)  # type: ignore[operator]
+    start = tool_text.index("Служби безпеки України") if "Служби" in tool_text else tool_text.index("СБУ")
+    end = start + (len("Служби безпеки України") if "Служби" in tool_text else 3)
+    imported = _imported(tool_text, s, e, text, (Span(start, end, AGENCY_LABEL, "sbu"),))
+    if drift:
+        with pytest.raises(ConfigError, match=drift) as err:
+            to_annotation_records(store, [imported], annotator="carol")
+        assert "file.json:1" in str(err.value) and UNIT in str(err.value)
+        return
+    (record,) = to_annotation_records(store, [imported], annotator="carol")
+    (span,) = record["agencies"]
+    assert text[span["start"] : span["end"]] == "Служби безпеки України"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (dict(unit="100-20#art_77__para_1"), "unit not in the store"),
+        (dict(edition="2019-01-01"), "unit not in the store"),
+        (dict(labels=Labels((Span(0, 12, AGENCY_LABEL, "smugglers"),))), "unknown agency id"),
+        (dict(labels=Labels((Span(0, 999, AGENCY_LABEL, "customs"),))), "outside the unit text"),
+        (dict(labels=Labels((Span(0, 5, "WHATEVER", "x"),))), "unknown label"),
+    ],
+)
+def test_bad_imports_are_errors_naming_the_unit(store: Store, change: dict[str, object], message: str) -> None:
+    text, s, e = _stored_unit(store)
+    imported = dataclasses.replace(_imported(text, s, e, text, ()), **change)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=message):
+        to_annotation_records(store, [imported], annotator="carol")
+
+
+def _ann(unit: str, annotator: str, agencies: list[tuple[int, int, str]], norms: list[tuple[str, str]]) -> Annotation:
+    return Annotation(unit, dt.date(2022, 4, 1), 0, 50, "0" * 64, "train",
+                      tuple({"start": s, "end": e, "agency": a} for s, e, a in agencies),
+                      tuple({"agent": a, "modality": m} for a, m in norms), None, annotator)
+
+
+def test_agreement_span_f1_kappa_and_disagreements() -> None:
+    anns = [
+        _ann("u#art_1", "ann1", [(0, 12, "customs")], [("customs", "duty")]),
+        _ann("u#art_1", "ann2", [(0, 12, "customs")], [("customs", "duty")]),
+        _ann("u#art_2", "ann1", [(0, 12, "customs"), (20, 30, "sbu")], [("customs", "power")]),
+        _ann("u#art_2", "ann2", [(0, 12, "customs")], [("customs", "duty")]),
+        _ann("u#art_3", "ann1", [], []),
+    ]
+    r = agreement(anns, "ann1", "ann2")
+    assert r["units"] == 2
+    assert r["agency_span_f1"] == round(2 * 2 / (3 + 2), 4)
+    assert r["norm_f1"] == 0.5
+    # items (unit, agent): art_1 customs duty/duty; art_2 customs power/duty; art_2 sbu none/none
+    assert r["items"] == 3 and -1 <= r["norm_kappa"] < 1
+    assert [d["unit"] for d in r["disagreements"]] == ["u#art_2"]
+    with pytest.raises(ConfigError, match="no annotations by 'ann9'"):
+        agreement(anns, "ann1", "ann9")
+
+
+def test_units_in_export_carry_their_hash(store: Store) -> None:
+    u = collect_units(store, Selection(acts=["100-20"]))[0]
+    assert isinstance(u, ExportUnit) and u.sha256 == hashlib.sha256(u.text.encode()).hexdigest()
