@@ -749,7 +749,7 @@ def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
     for g in gold:
         try:
             r = tagger.tag(g.text, g.context, work=g.id.split("#", 1)[0], lang=g.lang, provision=g.id)
-            preds.append(Prediction(r.mentions, r.norm_pairs()))
+            preds.append(Prediction(r.mentions, r.norm_pairs(), frozenset(r.counterparts)))
         except TaggingError as e:
             _err(f"warning: {e}")
             preds.append(Prediction((), frozenset()))

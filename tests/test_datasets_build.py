@@ -52,7 +52,8 @@ def test_collect_units_with_predictions_filters_and_samples(store: Store) -> Non
     units = collect_units(store, Selection(), with_predictions=True)
     assert len(units) > 20 and all(u.predictions is not None for u in units)
     duty = next(u for u in units if u.unit == UNIT)
-    assert duty.predictions is not None and ("customs", "duty") in {(n.agent, n.modality) for n in duty.predictions.norms}
+    assert duty.predictions is not None
+    assert ("customs", "duty") in {(n.agent, n.modality) for n in duty.predictions.norms}
     assert duty.model_version.startswith("rules-")
     police = collect_units(store, Selection(agency="police"))
     assert police and all("Національною поліцією" in u.text or "Національної поліції" in u.text for u in police)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +28,22 @@ class CueSet:
     modal: dict[str, tuple[re.Pattern[str], ...]]
     heading: dict[str, tuple[re.Pattern[str], ...]]
     en_modal: dict[str, tuple[re.Pattern[str], ...]]
+    interaction: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+
+    def interactions(self, folded: str) -> list[CueMatch]:
+        """Interaction cues (modality field = the interaction type); overlapping ones: the longer wins."""
+        found = [
+            CueMatch(kind, m.start(), m.end())
+            for kind, patterns in self.interaction.items()
+            for pattern in patterns
+            for m in pattern.finditer(folded)
+        ]
+        found.sort(key=lambda c: (-(c.end - c.start), c.start))
+        kept: list[CueMatch] = []
+        for cue in found:
+            if not any(cue.start < k.end and k.start < cue.end for k in kept):
+                kept.append(cue)
+        return sorted(kept, key=lambda c: c.start)
 
     def find(self, folded: str, lang: str = "uk") -> list[CueMatch]:
         return list(self._find(folded, lang))
@@ -56,10 +72,14 @@ class CueSet:
         return None
 
 
+INTERACTION_TYPES = ("inform", "request", "assist", "joint", "coordinate", "oversee", "delegate")
+
+
 def _compile(section: dict[str, list[str]], where: str, name: str) -> dict[str, tuple[re.Pattern[str], ...]]:
     compiled: dict[str, tuple[re.Pattern[str], ...]] = {}
+    allowed = INTERACTION_TYPES if name == "interaction" else MODALITIES
     for modality, patterns in section.items():
-        if modality not in MODALITIES:
+        if modality not in allowed:
             raise ConfigError(f"[{name}] has unknown modality {modality!r}", path=where)
         items = []
         for pattern in patterns:
@@ -88,6 +108,7 @@ def load_cues(path: Path | None = None) -> CueSet:
         _compile(data["modal"], where, "modal"),
         _compile(data["heading"], where, "heading"),
         _compile(data.get("en_modal", {}), where, "en_modal"),
+        _compile(data.get("interaction", {}), where, "interaction"),
     )
 
 

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from pipeline.errors import NormgapError
+from pipeline.tagging.counterparts import counterparts
 from pipeline.tagging.cues import CueSet, default_cues
 from pipeline.tagging.model import NormModel, load_model
 from pipeline.tagging.norms import analyse, candidates, read_context
@@ -48,26 +49,31 @@ class TaggedNorm:
 class UnitResult:
     mentions: tuple[tuple[int, int, str], ...]
     norms: tuple[TaggedNorm, ...]
+    counterparts: tuple[tuple[str, str, str], ...] = ()
 
     def norm_pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset((n.agent, n.modality) for n in self.norms)
 
     def to_json(self) -> tuple[str, str]:
-        return (
-            json.dumps([list(m) for m in self.mentions]),
-            json.dumps([n.as_json() for n in self.norms], ensure_ascii=False),
-        )
+        norms: list[Any] = [n.as_json() for n in self.norms]
+        if self.counterparts:
+            norms.append({"counterparts": [list(c) for c in self.counterparts]})
+        return json.dumps([list(m) for m in self.mentions]), json.dumps(norms, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, mentions: str, norms: str) -> UnitResult:
+        items = json.loads(norms)
+        cps: list[list[str]] = next((x["counterparts"] for x in items if "counterparts" in x), [])
         return cls(
             tuple((int(a), int(b), str(c)) for a, b, c in json.loads(mentions)),
             tuple(
                 TaggedNorm(
                     n["agent"], n["modality"], int(n["level"]), n["source"], tuple(n["cue"]) if n.get("cue") else None
                 )
-                for n in json.loads(norms)
+                for n in items
+                if "agent" in n
             ),
+            tuple((str(a), str(b), str(c)) for a, b, c in cps),
         )
 
 
@@ -128,4 +134,5 @@ class Tagger:
                 cue = (c.cue_start, c.cue_end) if c.cue_start is not None and c.cue_end is not None else None
                 norms.append(TaggedNorm(agent, modality, c.level, c.agent_source, cue))
         mentions = tuple((m.start, m.end, m.agency) for m in view.mentions)
-        return UnitResult(mentions, tuple(norms))
+        triples = counterparts(view, ctx, sorted({n.agent for n in norms}), self.cues)
+        return UnitResult(mentions, tuple(norms), tuple(sorted(triples)))

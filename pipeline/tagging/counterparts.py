@@ -1,0 +1,59 @@
+"""Counterparts: for each norm, the other agencies it names as partner or addressee, with an interaction
+type (inform, request, assist, joint, coordinate, oversee, delegate) from the cue nearest to the mention.
+
+A counterpart is never the agent itself; it may sit in the unit or in its lead-in; a body that no cue
+relates to the agent (a place, the author of an act) is not a counterpart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.tagging.cues import CueSet
+from pipeline.tagging.norms import Context, View
+
+MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
+
+
+_CLAUSE_END = ";.:"
+
+
+def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
+    """The cue that governs a mention: the nearest one before it in its clause (a verb governs all the
+    objects that follow it: "виконувати доручення слідчого, вказівки прокурора та ухвали суду"), else the
+    nearest one after it, within reach."""
+    text = view.folded
+    clause_start = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    before: tuple[int, str] | None = None
+    after: tuple[int, str] | None = None
+    for cue in cues.interactions(text):
+        if cue.end <= start and cue.start >= clause_start:
+            if before is None or cue.end > before[0]:
+                before = (cue.end, cue.modality)
+        elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
+            if after is None or cue.start < after[0]:
+                after = (cue.start, cue.modality)
+        elif cue.start < end and cue.end > start:
+            return cue.modality
+    if before is not None:
+        return before[1]
+    return after[1] if after else None
+
+
+def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
+    """(agent, counterpart, type) triples of a unit whose norms have these agents."""
+    found: set[tuple[str, str, str]] = set()
+    if not agents:
+        return found
+    sources = [view, *reversed(ctx.lead_ins)]
+    for source in sources:
+        for m in source.mentions:
+            kind = _nearest_cue(source, m.start, m.end, cues)
+            if kind is None:
+                continue
+            for agent in agents:
+                if m.agency != agent:
+                    found.add((agent, m.agency, kind))
+        if found:
+            break  # the unit's own counterparts; the lead-in's only when the unit names none
+    return found
