@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -313,6 +314,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agreement")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_agreement)
+
+    p = with_db(
+        sub.add_parser(
+            "interactions",
+            help="the network of required interactions between agencies",
+            description="Directed multigraph (agent -> counterpart, modality, type, provisions) "
+            "from the tagged store, its findings, and its changes between two dates; written "
+            "to outputs/interactions/.",
+        )
+    )
+    p.add_argument("--agency", metavar="ID")
+    p.add_argument("--type", choices=("inform", "request", "assist", "joint", "coordinate", "oversee", "delegate"))
+    p.add_argument("--format", choices=("table", "json", "csv", "graphml", "html"), default="table")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="with --to: how the network changed")
+    p.add_argument("--to", dest="date_to", metavar="DATE")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "interactions")
+    p.set_defaults(func=cmd_interactions)
     return parser
 
 
@@ -1355,4 +1373,67 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             f"{len(r['disagreements']):>14}"
         )
     _out(f"disagreements to adjudicate: {args.out}/")
+    return EXIT_OK
+
+
+# -- interactions ----------------------------------------------------------------------------------
+def cmd_interactions(args: argparse.Namespace) -> int:
+    import csv
+    import io
+
+    from pipeline.acts import write_atomic
+    from pipeline.ids import parse_date
+    from pipeline.interactions import changes, collect_edges, filter_edges, findings, to_graphml, to_html, to_json
+    from pipeline.store import open_store
+
+    with open_store(args.db) as store:
+        edges = filter_edges(collect_edges(store), agency=args.agency, kind=args.type)
+        diff = None
+        if args.date_from or args.date_to:
+            if not (args.date_from and args.date_to):
+                raise NormgapError("--from and --to go together")
+            before = filter_edges(
+                collect_edges(store, at=parse_date(args.date_from)), agency=args.agency, kind=args.type
+            )
+            after = filter_edges(collect_edges(store, at=parse_date(args.date_to)), agency=args.agency, kind=args.type)
+            diff = changes(before, after)
+    if not edges:
+        raise NotFoundInStoreError("no interaction found (run `normgap tag`, or widen --agency/--type)")
+    found = findings(edges)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = "-".join(x for x in (args.agency or "all", args.type or "") if x)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=["agent", "counterpart", "modality", "type", "provision", "edition"])
+    writer.writeheader()
+    writer.writerows(to_json(edges))
+    report = {"edges": to_json(edges), "findings": found, "changes": diff}
+    write_atomic(args.out / f"{stem}.json", json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(args.out / f"{stem}.csv", buf.getvalue())
+    write_atomic(args.out / f"{stem}.graphml", to_graphml(edges))
+    write_atomic(args.out / f"{stem}.html", to_html(edges, found))
+    if args.format == "json":
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        _out(buf.getvalue())
+    elif args.format == "graphml":
+        _out(to_graphml(edges))
+    elif args.format == "html":
+        _out(str(args.out / f"{stem}.html"))
+    else:
+        pairs: dict[tuple[str, str], list[str]] = {}
+        for e in edges:
+            pairs.setdefault((e.agent, e.counterpart), []).append(f"{e.modality}/{e.type}")
+        _out(f"{'agent':<18} {'counterpart':<18} norms  kinds")
+        for (a, c), kinds in sorted(pairs.items(), key=lambda kv: -len(kv[1])):
+            common = ", ".join(f"{k} x{n}" for k, n in Counter(kinds).most_common(3))
+            _out(f"{a:<18} {c:<18} {len(kinds):>5}  {common}")
+        _out(
+            f"\n{len(found['one_way_duties'])} one-way duties; {len(found['powers_only'])} pairs linked only by powers"
+        )
+        if diff is not None:
+            _out(
+                f"between {args.date_from} and {args.date_to}: {len(diff['gained'])} interactions gained, "
+                f"{len(diff['lost'])} lost"
+            )
+    _err(f"written: {args.out}/{stem}.json, .csv, .graphml, .html")
     return EXIT_OK
