@@ -75,7 +75,9 @@ _COLOURS = {AGENCY_LABEL: "#4363d8", CUE_LABEL: "#f58231"}
 def label_types() -> str:
     """doccano's label-type file (JSON) for the project: one span label per agency id and per modality."""
     names = [f"{AGENCY_LABEL}:{aid}" for aid in sorted(agency_ids())] + [f"{CUE_LABEL}:{m}" for m in MODALITIES]
-    types = [{"text": name, "background_color": _COLOURS[name.split(":")[0]], "text_color": "#ffffff"} for name in names]
+    types = [
+        {"text": name, "background_color": _COLOURS[name.split(":")[0]], "text_color": "#ffffff"} for name in names
+    ]
     return json.dumps(types, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -225,7 +227,9 @@ def import_text(text: str, *, source: str, offsets: Offsets = "codepoint") -> li
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            raise ConfigError(f"{source}, line {lineno}: malformed JSON: {e.msg} (column {e.colno})", path=source) from e
+            raise ConfigError(
+                f"{source}, line {lineno}: malformed JSON: {e.msg} (column {e.colno})", path=source
+            ) from e
         if not isinstance(record, dict):
             raise ConfigError(f"{source}, line {lineno}: expected a JSON object", path=source)
         try:

@@ -399,28 +399,28 @@ def _anchor(text: str, value: dict[str, Any], u2c: dict[int, int], where: str, r
     """Code-point offsets of a region, checked against the region's text (see the module docstring)."""
     try:
         start, end = as_int(value.get("start")), as_int(value.get("end"))
-    except ValueError as e:
-        raise ConfigError(f"{where}: {region}: bad offsets: {e}") from e
+    except ValueError as err:
+        raise ConfigError(f"{where}: {region}: bad offsets: {err}") from err
     wanted = value.get("text")
-    s, e = u2c.get(start), u2c.get(end)
+    us, ue = u2c.get(start), u2c.get(end)  # the UTF-16 reading
     if not isinstance(wanted, str) or not wanted:
         # nothing to check against: trust the UTF-16 reading
-        if s is None or e is None or not 0 <= s < e <= len(text):
+        if us is None or ue is None or not 0 <= us < ue <= len(text):
             raise ConfigError(
                 f"{where}: {region}: offsets {start}-{end} do not fit the text (UTF-16 length {max(u2c)})"
                 " and the region has no text to re-anchor it"
             )
-        return s, e
+        return us, ue
     readings: list[tuple[str, int, int]] = []
-    if s is not None and e is not None:
-        readings.append(("UTF-16", s, e))
+    if us is not None and ue is not None:
+        readings.append(("UTF-16", us, ue))
     readings.append(("code points", start, end))
     for how, a, b in readings:
         if 0 <= a < b <= len(text) and (text[a:b] == wanted or _loose(text[a:b]) == _loose(wanted)):
             if how != "UTF-16":
                 log.info("%s: %s: offsets %d-%d are code points, not UTF-16 indices", where, region, start, end)
             return a, b
-    anchor = s if s is not None else start
+    anchor = us if us is not None else start
     near = _search_near(text, wanted, anchor)
     if near == "ambiguous":
         raise ConfigError(
@@ -428,7 +428,7 @@ def _anchor(text: str, value: dict[str, Any], u2c: dict[int, int], where: str, r
             " same distance from them; fix the region in Label Studio"
         )
     if near is None:
-        held = text[s:e] if s is not None and e is not None else text[start:end]
+        held = text[us:ue] if us is not None and ue is not None else text[start:end]
         raise ConfigError(
             f"{where}: {region}: offset drift: {start}-{end} hold {held!r}, not the region text {wanted!r}, and"
             " the region text is not found near them; fix the region in Label Studio"
