@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -166,9 +167,7 @@ def make_counterpart(
         if aid not in known:
             raise ConfigError(f"{where}: counterpart {role} {aid!r} is not a known agency id", path=source)
     if kind not in INTERACTION_TYPES:
-        raise ConfigError(
-            f"{where}: counterpart type {kind!r} is not one of {list(INTERACTION_TYPES)}", path=source
-        )
+        raise ConfigError(f"{where}: counterpart type {kind!r} is not one of {list(INTERACTION_TYPES)}", path=source)
     return Counterpart(agent, counterpart, kind)
 
 
@@ -220,7 +219,7 @@ def token_bounds(text: str, cuts: Iterable[int]) -> list[tuple[int, int]]:
     for start, end in merged:
         points = [c for c in inner if start < c < end]
         edges = [start, *points, end]
-        tokens.extend(zip(edges, edges[1:], strict=False))
+        tokens.extend(itertools.pairwise(edges))
     return tokens
 
 
@@ -235,8 +234,17 @@ def utf16_offsets(text: str) -> list[int]:
 # ---------------------------------------------------------------------------------------------------------
 # Escaping, as INCEpTION's Escaping.java does it.
 
-_VALUE_ESCAPES = {"\\": "\\\\", "[": "\\[", "]": "\\]", "|": "\\|", "_": "\\_", ";": "\\;", "\t": "\\t", "\n": "\\n"}
-_VALUE_ESCAPES["*"] = "\\*"
+_VALUE_ESCAPES = {
+    "\\": "\\\\",
+    "[": "\\[",
+    "]": "\\]",
+    "|": "\\|",
+    "_": "\\_",
+    ";": "\\;",
+    "\t": "\\t",
+    "\n": "\\n",
+    "*": "\\*",
+}
 _VALUE_UNESCAPES = {"\\": "\\", "[": "[", "]": "]", "|": "|", "_": "_", ";": ";", "t": "\t", "n": "\n", "*": "*"}
 _TEXT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", "\b": "\\b", "\\": "\\\\"}
 _TEXT_UNESCAPES = {"t": "\t", "n": "\n", "f": "\f", "r": "\r", "b": "\b", "\\": "\\"}
@@ -499,9 +507,7 @@ def _parse_header(lines: list[str], source: str) -> tuple[list[_Column], int]:
     first = lines[index].strip() if index < len(lines) else ""
     m = _FORMAT.fullmatch(first)
     if not m:
-        raise ConfigError(
-            f"not a WebAnno TSV file: the first line is {first[:60]!r}, not {FORMAT_LINE!r}", path=source
-        )
+        raise ConfigError(f"not a WebAnno TSV file: the first line is {first[:60]!r}, not {FORMAT_LINE!r}", path=source)
     if (int(m.group(1)), int(m.group(2))) not in ((3, 2), (3, 3)):
         raise ConfigError(f"unsupported format {first!r}: WebAnno TSV 3.2 or 3.3 is needed", path=source)
     columns: list[_Column] = []
@@ -601,7 +607,7 @@ def _items(value: str | None) -> list[list[str]]:
     return [item.split(":") for item in _ITEM_SEP.split(_COLON.sub(":", value.strip())) if item]
 
 
-def _unit_record(ann: _Found, where: str, source: str) -> tuple[str, str, int, int, str]:
+def _unit_record(ann: _Found, where: str, source: str) -> tuple[str, str, int, int]:
     values = ann.values
     unit = (values.get("unit") or "").strip()
     if not unit:
@@ -609,13 +615,22 @@ def _unit_record(ann: _Found, where: str, source: str) -> tuple[str, str, int, i
     edition = check_edition((values.get("edition") or "").strip(), where, source)
     offsets = _OFFSETS.fullmatch((values.get("offsets") or "").strip())
     if not offsets:
-        raise ConfigError(
-            f"{where}: unit {unit}: offsets {values.get('offsets')!r} are not 'start-end'", path=source
-        )
+        raise ConfigError(f"{where}: unit {unit}: offsets {values.get('offsets')!r} are not 'start-end'", path=source)
     start, end = int(offsets.group(1)), int(offsets.group(2))
     if start > end:
         raise ConfigError(f"{where}: unit {unit}: offsets {start}-{end} are reversed", path=source)
-    return unit, edition, start, end, values.get("split") or ""
+    return unit, edition, start, end
+
+
+def _to_cp(offset: int, base: int, cp_of: dict[int, int], what: str, where: str, source: str) -> int:
+    """A UTF-16 offset of the document as a code-point offset into the sentence text."""
+    if offset - base not in cp_of:
+        raise ConfigError(
+            f"{where}: {what} offset {offset} (UTF-16) lies outside the sentence text or inside a character; "
+            "the offsets do not fit the #Text",
+            path=source,
+        )
+    return cp_of[offset - base]
 
 
 def import_text(
@@ -650,17 +665,9 @@ def import_text(
         leading = len(utext) - len(utext.lstrip())
         base = sentence.rows[0].begin - u16[leading]
 
-        def to_cp(offset: int, *, what: str, where: str = where, base: int = base, cp_of: dict[int, int] = cp_of) -> int:
-            if offset - base not in cp_of:
-                raise ConfigError(
-                    f"{where}: {what} offset {offset} (UTF-16) lies outside the sentence text or inside a "
-                    "character; the offsets do not fit the #Text",
-                    path=source,
-                )
-            return cp_of[offset - base]
-
         for row in sentence.rows:
-            start, end = to_cp(row.begin, what=f"token {row.ident}"), to_cp(row.end, what=f"token {row.ident}")
+            start = _to_cp(row.begin, base, cp_of, f"token {row.ident}", where, source)
+            end = _to_cp(row.end, base, cp_of, f"token {row.ident}", where, source)
             if row.form and utext[start:end] != row.form:
                 raise ConfigError(
                     f"{where}: token {row.ident} at {row.begin}-{row.end} is {row.form!r} but the text there is "
@@ -673,7 +680,7 @@ def import_text(
             raise ConfigError(
                 f"{where}: {len(units)} {UNIT_LAYER} annotations, exactly one per sentence is needed", path=source
             )
-        unit_id, edition, ustart, uend, _split = _unit_record(units[0], where, source)
+        unit_id, edition, ustart, uend = _unit_record(units[0], where, source)
         where = f"{where[:-1]}, unit {unit_id})" if not sentence.sentence_id else where
         spans: list[Span] = []
         for ann in found:
@@ -681,7 +688,11 @@ def import_text(
                 continue
             label, feature = (AGENCY_LABEL, AGENCY_FEATURE) if ann.layer == AGENCY_LAYER else (CUE_LABEL, CUE_FEATURE)
             value = (ann.values.get(feature) or "").strip()
-            span = Span(to_cp(ann.begin, what=label), to_cp(ann.end, what=label), label, value)
+            begin, end = (
+                _to_cp(ann.begin, base, cp_of, label, where, source),
+                _to_cp(ann.end, base, cp_of, label, where, source),
+            )
+            span = Span(begin, end, label, value)
             check_span(span, utext, known, where, source)
             spans.append(span)
         norms = []
