@@ -44,8 +44,17 @@ def _stored_unit(store: Store) -> tuple[str, int, int]:
 
 
 def _imported(text: str, start: int, end: int, stored: str, spans: tuple[Span, ...]) -> ImportedUnit:
-    return ImportedUnit(UNIT, "2022-04-01", start, end, hashlib.sha256(stored.encode()).hexdigest(), text,
-                        Labels(spans, (Norm("customs", "duty"),)), "carol", "file.json:1")
+    return ImportedUnit(
+        UNIT,
+        "2022-04-01",
+        start,
+        end,
+        hashlib.sha256(stored.encode()).hexdigest(),
+        text,
+        Labels(spans, (Norm("customs", "duty"),)),
+        "carol",
+        "file.json:1",
+    )
 
 
 def test_collect_units_with_predictions_filters_and_samples(store: Store) -> None:
@@ -68,8 +77,9 @@ def test_collect_units_with_predictions_filters_and_samples(store: Store) -> Non
 
 def test_import_places_spans_and_writes_stand_off_records(store: Store, tmp_path: Path) -> None:
     text, s, e = _stored_unit(store)
-    records = to_annotation_records(store, [_imported(text, s, e, text, (Span(0, 12, AGENCY_LABEL, "customs"),))],
-                                    annotator="carol")
+    records = to_annotation_records(
+        store, [_imported(text, s, e, text, (Span(0, 12, AGENCY_LABEL, "customs"),))], annotator="carol"
+    )
     assert records[0]["agencies"] == [{"start": 0, "end": 12, "agency": "customs"}]
     assert text not in json.dumps(records[0], ensure_ascii=False)  # stand-off: no legal text
     path = tmp_path / "ann" / "import-carol.jsonl"
@@ -122,9 +132,18 @@ def test_bad_imports_are_errors_naming_the_unit(store: Store, change: dict[str, 
 
 
 def _ann(unit: str, annotator: str, agencies: list[tuple[int, int, str]], norms: list[tuple[str, str]]) -> Annotation:
-    return Annotation(unit, dt.date(2022, 4, 1), 0, 50, "0" * 64, "train",
-                      tuple({"start": s, "end": e, "agency": a} for s, e, a in agencies),
-                      tuple({"agent": a, "modality": m} for a, m in norms), None, annotator)
+    return Annotation(
+        unit,
+        dt.date(2022, 4, 1),
+        0,
+        50,
+        "0" * 64,
+        "train",
+        tuple({"start": s, "end": e, "agency": a} for s, e, a in agencies),
+        tuple({"agent": a, "modality": m} for a, m in norms),
+        None,
+        annotator,
+    )
 
 
 def test_agreement_span_f1_kappa_and_disagreements() -> None:
@@ -149,3 +168,105 @@ def test_agreement_span_f1_kappa_and_disagreements() -> None:
 def test_units_in_export_carry_their_hash(store: Store) -> None:
     u = collect_units(store, Selection(acts=["100-20"]))[0]
     assert isinstance(u, ExportUnit) and u.sha256 == hashlib.sha256(u.text.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "doccano", "conllu", "inception", "spacy"])
+def test_cli_export_import_round_trip(
+    store: Store, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export -> import through the command line gives back the same stand-off annotations, for every format."""
+    from pipeline.annotations import annotation_record
+    from pipeline.cli import DATASET_FORMATS, main
+    from pipeline.units import units_of
+
+    edition = store.edition_at("100-20")
+    units = {u.id: u for u in units_of("100-20", store.provisions(edition.edition_id))}
+    gold_folder = tmp_path / "gold"
+    gold_folder.mkdir()
+    u1, u2 = units[UNIT], units["100-20#art_2__al_1"]
+    s1 = u1.text.index("Служби безпеки України")
+    records = [
+        annotation_record(
+            u1,
+            edition.date,
+            agencies=[{"start": 0, "end": 12, "agency": "customs"}, {"start": s1, "end": s1 + 22, "agency": "sbu"}],
+            norms=[{"agent": "customs", "modality": "duty"}],
+            counterparts=[{"agent": "customs", "counterpart": "sbu", "type": "inform"}],
+            annotator="x",
+        ),
+        annotation_record(
+            u2,
+            edition.date,
+            agencies=[{"start": 15, "end": 29, "agency": "customs"}],
+            norms=[{"agent": "customs", "modality": "power"}],
+            counterparts=[],
+            annotator="x",
+        ),
+    ]
+    (gold_folder / "gold.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    out = tmp_path / f"export{DATASET_FORMATS[fmt][1]}"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                store.path,
+                "--format",
+                fmt,
+                "--gold-only",
+                "--annotations",
+                str(gold_folder),
+                "--with-predictions",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert out.exists() and out.with_name(out.name + ".card.md").exists()
+    capsys.readouterr()
+    target = tmp_path / "ann"
+    assert main(["import", str(out), "--db", store.path, "--annotator", "reviewer1", "--annotations", str(target)]) == 0
+    back = {a.unit: a for a in load_annotations(target)}
+    for r in records:
+        a = back[r["unit"]]
+        assert sorted(a.agencies, key=lambda x: x["start"]) == r["agencies"]
+        assert list(a.norms) == r["norms"]
+        assert list(a.counterparts or []) == r["counterparts"]
+        assert (a.start, a.end, a.sha256, a.annotator) == (r["start"], r["end"], r["sha256"], "reviewer1")
+
+
+def test_cli_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.cli import main
+
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    base = {"edition": "2022-04-01", "start": 0, "end": 40, "sha256": "0" * 64, "split": "train", "counterparts": []}
+    lines = {
+        "a.jsonl": [
+            {
+                **base,
+                "unit": "1-1#art_1",
+                "annotator": "ann1",
+                "agencies": [{"start": 0, "end": 5, "agency": "customs"}],
+                "norms": [{"agent": "customs", "modality": "duty"}],
+            },
+        ],
+        "b.jsonl": [
+            {
+                **base,
+                "unit": "1-1#art_1",
+                "annotator": "ann2",
+                "agencies": [{"start": 0, "end": 5, "agency": "customs"}],
+                "norms": [{"agent": "customs", "modality": "power"}],
+            },
+        ],
+    }
+    for name, rows in lines.items():
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert main(["agreement", "--annotations", str(folder), "--out", str(tmp_path / "agr"), "--json"]) == 0
+    (result,) = json.loads(capsys.readouterr().out)
+    assert result["agency_span_f1"] == 1.0 and result["norm_f1"] == 0.0 and len(result["disagreements"]) == 1
+    assert (tmp_path / "agr" / "ann1-ann2.json").exists()
