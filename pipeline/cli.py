@@ -527,16 +527,22 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # -- show / diff / search --------------------------------------------------------------------------
-def cmd_show(args: argparse.Namespace) -> int:
-    from pipeline.diff import render_provision
+def _provisions_at(store: Any, args: argparse.Namespace) -> tuple[str, str, Any, list[Any]]:
+    """The provision named by args.id (and everything below it) in the edition in force at args.at."""
     from pipeline.ids import parse_date, parse_provision_id
-    from pipeline.store import open_store
 
     work, eid = parse_provision_id(args.id)
-    at = parse_date(args.at) if args.at else None
+    edition = store.edition_at(work, parse_date(args.at) if args.at else None)
+    provisions = store.subtree(edition, eid) if eid else store.provisions(edition.edition_id)
+    return work, eid, edition, list(provisions)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from pipeline.diff import render_provision
+    from pipeline.store import open_store
+
     with open_store(args.db) as store:
-        edition = store.edition_at(work, at)
-        provisions = store.subtree(edition, eid) if eid else store.provisions(edition.edition_id)
+        work, eid, edition, provisions = _provisions_at(store, args)
         notes = store.notes_for(edition, [p.eid for p in provisions])
     if args.json:
         _out(
@@ -839,15 +845,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_norms(args: argparse.Namespace) -> int:
     from pipeline.diff import render_provision
-    from pipeline.ids import parse_date, parse_provision_id
     from pipeline.store import open_store
     from pipeline.tagging.tagger import UnitResult
 
-    work, eid = parse_provision_id(args.id)
-    at = parse_date(args.at) if args.at else None
     with open_store(args.db) as store:
-        edition = store.edition_at(work, at)
-        provisions = store.subtree(edition, eid) if eid else store.provisions(edition.edition_id)
+        work, eid, edition, provisions = _provisions_at(store, args)
         tags = store.unit_tags(edition.edition_id, [p.eid for p in provisions])
         if not tags and store.tagging_of(edition.edition_id) is None:
             raise NotFoundInStoreError("this edition is not tagged yet (run `normgap tag`)", provision=args.id)
