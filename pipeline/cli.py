@@ -1,7 +1,8 @@
 """The `normgap` command line: the only place that prints. Every command returns an exit code:
 
 0 success; 1 some items failed (the others were processed); 2 bad usage, configuration or input;
-3 the portal (or the mirror) cannot be reached; 4 an id or act that the store does not hold.
+3 the portal (or the mirror) cannot be reached; 4 an id or act that the store does not hold;
+5 another refresh / run / update holds the lock.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pipeline import __version__
 from pipeline.acts import DEFAULT_ACTS_FILE, add_act, load_acts, remove_act, save_acts
 from pipeline.errors import NetworkUnavailableError, NormgapError, NotFoundInStoreError
 from pipeline.records import ActOutcome, ParsedAct, TrackedAct
+from pipeline.schedule import LockedError, run_lock
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_FOUND, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 DEFAULT_OUTPUTS = Path("outputs")
 DEFAULT_ARCHIVE = Path("corpora/raw")
 DEFAULT_INSTRUMENTS = Path("corpora/instruments.toml")
@@ -56,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
             "parsed into provisions with stable ids) from zakon.rada.gov.ua / data.rada.gov.ua."
         ),
         epilog="Exit codes: 0 ok, 1 some items failed, 2 bad usage or input, 3 portal unreachable, "
-        "4 unknown act or provision. Database: --db, else $NORMGAP_DB, else corpora/corpus.sqlite.",
+        "4 unknown act or provision, 5 another run holds the lock. "
+        "Database: --db, else $NORMGAP_DB, else corpora/corpus.sqlite.",
     )
     parser.add_argument("--version", action="version", version=f"normgap {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
@@ -69,7 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     def with_fetch(p: argparse.ArgumentParser) -> None:
         p.add_argument("--acts", nargs="+", metavar="NREG", help="only these tracked acts (default: all)")
         p.add_argument("--history", action="store_true", help="also backfill earlier editions of each act")
-        p.add_argument("--since", metavar="DATE", help="with --history: only editions from DATE (YYYY-MM-DD)")
+        p.add_argument(
+            "--since",
+            metavar="DATE",
+            help="with --history: only editions from DATE; alone: only the acts the portal's change "
+            "list shows as changed since DATE",
+        )
+        p.add_argument("--log", type=Path, metavar="FILE", help="also write the log to FILE (for cron and systemd)")
         p.add_argument(
             "--mirror",
             metavar="URL",
@@ -114,6 +123,20 @@ def build_parser() -> argparse.ArgumentParser:
     with_fetch(p)
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="output folder (default outputs/)")
     p.set_defaults(func=cmd_run)
+
+    p = with_db(
+        sub.add_parser(
+            "update",
+            help="for schedules: refresh -> tag -> compare on what changed, change report",
+            description="The scheduled job: refresh (with a lock: a second run exits with code 5), "
+            "tag what is new, compare again when anything changed, and write "
+            "outputs/changes/DATE.md/.json/.html (new editions, changed provisions, norms gained "
+            "or lost per agency, flags opened or closed, decisions needing re-review).",
+        )
+    )
+    with_fetch(p)
+    p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="output folder (default outputs/)")
+    p.set_defaults(func=cmd_update)
 
     p = with_db(sub.add_parser("status", help="per act: editions, articles, last refresh, last error"))
     p.add_argument("--json", action="store_true")
@@ -352,6 +375,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotFoundInStoreError as e:
         _err(f"normgap: {e}")
         return EXIT_NOT_FOUND
+    except LockedError as e:
+        _err(f"normgap: {e}")
+        return EXIT_LOCKED
     except NetworkUnavailableError as e:
         _err(f"normgap: {e}")
         return EXIT_UNREACHABLE
@@ -391,8 +417,6 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
 
     acts = _selected_acts(args)
     since = parse_date(args.since) if args.since else None
-    if since and not args.history:
-        raise NormgapError("--since goes with --history (earlier editions from that date)")
     client = PoliteClient(
         delay=args.delay,
         mirror=args.mirror,
@@ -402,6 +426,15 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
     )
     with open_store(args.db) as store, client:
         source = RadaSource(client, state_dir=args.archive / "state")
+        skipped: list[str] = []
+        if since and not args.history:
+            # --since alone: the portal's list of changed acts decides which acts to ask for at all
+            from pipeline.schedule import changed_since
+
+            changed = changed_since(source.fetch_change_list(), since)
+            skipped = [a.nreg for a in acts if a.nreg not in changed]
+            acts = [a for a in acts if a.nreg in changed]
+            since = None
         bar = tqdm(total=len(acts), desc="refresh", unit="act", file=sys.stderr, disable=None)
 
         def done(outcome: ActOutcome) -> None:
@@ -417,6 +450,7 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         if not args.acts and not args.no_instruments and not report.aborted and args.instruments_file.exists():
             stored, instrument_errors = refresh_instruments(store, client, args.instruments_file)
     summary = report.as_dict()
+    summary["skipped_by_change_list"] = skipped
     summary["instruments"] = stored
     summary["instrument_errors"] = instrument_errors
     if args.json:
@@ -425,6 +459,8 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         _print_refresh_summary(report.outcomes, summary)
         for line in stored:
             _out(f"instrument {line}")
+        if skipped:
+            _out(f"not changed since {args.since} per the portal's change list: {', '.join(skipped)}")
         for line in instrument_errors:
             _err(f"normgap: instrument {line}")
     if report.aborted:
@@ -447,11 +483,36 @@ def _print_refresh_summary(outcomes: Sequence[ActOutcome], summary: dict[str, An
     )
 
 
+def _lock_path(args: argparse.Namespace) -> Path:
+    from pipeline.store import resolve_db
+
+    db = resolve_db(getattr(args, "db", None))
+    return Path(db).parent / ".normgap.lock" if "://" not in db else Path("corpora/.normgap.lock")
+
+
+def _log_to_file(args: argparse.Namespace) -> None:
+    if getattr(args, "log", None):
+        args.log.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(args.log, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO)
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(min(logging.getLogger().level, logging.INFO))
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
-    return _refresh(args)[0]
+    _log_to_file(args)
+    with run_lock(_lock_path(args)):
+        return _refresh(args)[0]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    _log_to_file(args)
+    with run_lock(_lock_path(args)):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from pipeline.acts import write_atomic
     from pipeline.outputs import write_corpus_outputs
     from pipeline.store import open_store
@@ -1439,3 +1500,59 @@ def cmd_interactions(args: argparse.Namespace) -> int:
             )
     _err(f"written: {args.out}/{stem}.json, .csv, .graphml, .html")
     return EXIT_OK
+
+
+# -- scheduled update ------------------------------------------------------------------------------
+def cmd_update(args: argparse.Namespace) -> int:
+    _log_to_file(args)
+    with run_lock(_lock_path(args)):
+        return _update(args)
+
+
+def _flag_states(store: Any) -> dict[str, str]:
+    from pipeline.review.app import latest_alignments
+
+    return {a["provision"]: a["status"] for a in latest_alignments(store)}
+
+
+def _update(args: argparse.Namespace) -> int:
+    from pipeline.align.run import write_concordance
+    from pipeline.review.report import report_rows, write_report
+    from pipeline.schedule import change_report, write_change_report
+    from pipeline.store import open_store
+    from pipeline.tagging.job import tag_store
+    from pipeline.tagging.tagger import Tagger
+
+    with open_store(args.db) as store:
+        flags_before = _flag_states(store)
+    code, summary = _refresh(args)
+    if code == EXIT_UNREACHABLE:
+        return code
+    new_editions = [f"{a['nreg']}@{d}" for a in summary["acts"] for d in a["new_editions"]]
+    changed_instruments = [line for line in summary.get("instruments", []) if " new " in line]
+    with open_store(args.db) as store:
+        report = tag_store(store, Tagger())
+        for e in report.failed:
+            _err(f"normgap: tagging {e.label}: {e.failed}")
+            code = max(code, EXIT_FAILED)
+        compared = []
+        if new_editions or changed_instruments or not flags_before:
+            compared = _compare_for_run(store, args)
+            reviews = _reviews(store, compared)
+            for result in compared:
+                write_concordance(result, args.out / "concordance", reviews)
+        flags_after = _flag_states(store)
+        needs = [r["provision"] for r in report_rows(store) if r["review_state"] == "needs_re_review"]
+        changes = change_report(
+            store, new_editions, flags_before=flags_before, flags_after=flags_after, needs_review=needs
+        )
+        written = write_change_report(changes, args.out / "changes")
+        written += write_report(store, args.out / "report")
+    _out(
+        f"\n{len(new_editions)} new editions; {len(changes['flags_opened'])} flags opened, "
+        f"{len(changes['flags_closed'])} closed; {len(needs)} decisions need re-review"
+        + ("" if compared else "; nothing changed, so nothing compared again")
+    )
+    for path in written:
+        _out(f"  {path}")
+    return code

@@ -226,6 +226,12 @@ class RadaSource:
             raise ParseError(f"card answers for {card.nreg}, not {nreg}", work=nreg, url=url)
         return response, card
 
+    def fetch_change_list(self, page: int = 1) -> list[ChangedAct]:
+        """The portal's list of recently changed acts (one page is what a daily run needs)."""
+        url = changes_url(page)
+        response = self.client.get(url, headers={"User-Agent": self.json_agent()})
+        return parse_change_list(response.text(), url=url)
+
     def fetch_edition(
         self, nreg: str, edition: dt.date | None, *, etag: str | None = None, last_modified: str | None = None
     ) -> Fetched:
