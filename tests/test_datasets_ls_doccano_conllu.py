@@ -589,3 +589,30 @@ def test_random_units_round_trip(fmt: str) -> None:
         assert_same(back, unit)
         checked += 1
     assert checked == 300
+
+
+def test_doccano_counterparts_travel_as_relations() -> None:
+    from pipeline.datasets import doccano
+    from pipeline.datasets.model import AGENCY_LABEL, Counterpart, ExportUnit, Labels, Norm, Span
+
+    text = "Митні органи зобов’язані повідомляти Службу безпеки України та Державну прикордонну службу України."
+    sbu, border = text.index("Службу"), text.index("Державну")
+    gold = Labels(
+        (
+            Span(0, 12, AGENCY_LABEL, "customs"),
+            Span(sbu, sbu + 22, AGENCY_LABEL, "sbu"),
+            Span(border, border + 34, AGENCY_LABEL, "border_guard"),
+        ),
+        (Norm("customs", "duty"),),
+        (Counterpart("customs", "sbu", "inform"),),
+    )
+    unit = ExportUnit("4495-17#art_558__para_3", "2026-02-21", 0, len(text), text, "Стаття 558.", "dev", gold)
+    record = json.loads(doccano.export_units([unit], with_predictions=False))
+    assert record["relations"] == [{"id": 1, "from_id": 1, "to_id": 2, "type": "inform"}]
+    # the annotator draws one more relation in doccano: customs -> border_guard, inform
+    record["relations"].append({"id": 2, "from_id": 1, "to_id": 3, "type": "inform"})
+    (back,) = doccano.import_text(json.dumps(record, ensure_ascii=False) + "\n", source="export.jsonl")
+    assert set(back.labels.counterparts) == {
+        Counterpart("customs", "sbu", "inform"),
+        Counterpart("customs", "border_guard", "inform"),
+    }

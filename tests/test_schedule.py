@@ -19,9 +19,8 @@ from tests.test_refresh import ED_PRINT, PRINT, _edition_page
 def test_the_lock_keeps_a_second_run_out(tmp_path: Path) -> None:
     lock = tmp_path / ".normgap.lock"
     with run_lock(lock):
-        with pytest.raises(LockedError, match="another normgap run is in progress") as e:
-            with run_lock(lock):
-                pass
+        with pytest.raises(LockedError, match="another normgap run is in progress") as e, run_lock(lock):
+            pass
         assert "pid " in str(e.value)
     with run_lock(lock):  # released when the first run ends
         pass

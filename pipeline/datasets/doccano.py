@@ -13,7 +13,9 @@ metadata and writes it back at the top level of its export (older versions under
 Norms and counterparts travel as metadata in the compact notation (``agent:modality``,
 ``agent>counterpart:type``); doccano cannot edit them, so they come back as exported. On import, span lists
 may also come as ``"labels"`` or, from a relation project, as ``"entities"`` (``{"start_offset", "end_offset",
-"label"}``); doccano's ``relations`` are not used (a warning when present).
+"label"}``). Counterparts are also written as doccano relations (``entities`` with ids, ``relations`` from the
+agent's mention to the counterpart's, typed inform / request / ...), and relations an annotator draws between
+agency mentions come back as counterparts, added to those of the metadata.
 
 Predictions: doccano has no separate place for them. With ``with_predictions`` a unit without gold labels
 gets its predicted spans, norms and counterparts as its labels (``"labels_from": "predictions"``, with
@@ -102,12 +104,46 @@ def export_units(units: Sequence[ExportUnit], *, with_predictions: bool, offsets
             "counterparts": [format_counterpart(c) for c in labels.counterparts],
             "labels_from": origin,
         }
+        entities, relations = _relations(labels, table)
+        if relations:
+            # doccano's relation projects read "entities" and "relations": each counterpart is drawn as a
+            # relation from the agent's mention to the counterpart's mention (the first of each in the unit)
+            record["entities"] = entities
+            record["relations"] = relations
         if origin == "predictions":
             record["model_version"] = unit.model_version
             if unit.score is not None:
                 record["score"] = unit.score
         lines.append(json.dumps(record, ensure_ascii=False))
     return "".join(line + "\n" for line in lines)
+
+
+def _relations(labels: Any, table: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    entities = [
+        {"id": i + 1, "start_offset": table[s.start], "end_offset": table[s.end], "label": f"{s.label}:{s.value}"}
+        for i, s in enumerate(labels.spans)
+    ]
+    first: dict[str, int] = {}
+    for i, s in enumerate(labels.spans):
+        if s.label == AGENCY_LABEL:
+            first.setdefault(s.value, i + 1)
+    relations = [
+        {"id": k + 1, "from_id": first[c.agent], "to_id": first[c.counterpart], "type": c.type}
+        for k, c in enumerate(labels.counterparts)
+        if c.agent in first and c.counterpart in first
+    ]
+    return entities, relations
+
+
+def _relation_counterparts(record: dict[str, Any]) -> list[Counterpart]:
+    """Counterparts an annotator drew as relations between agency mentions (added to the metadata's)."""
+    by_id = {e.get("id"): str(e.get("label", "")) for e in record.get("entities") or [] if isinstance(e, dict)}
+    found = []
+    for r in record.get("relations") or []:
+        source, target = by_id.get(r.get("from_id"), ""), by_id.get(r.get("to_id"), "")
+        if source.startswith(AGENCY_LABEL + ":") and target.startswith(AGENCY_LABEL + ":"):
+            found.append(Counterpart(source.split(":", 1)[1], target.split(":", 1)[1], str(r.get("type", ""))))
+    return found
 
 
 def _span_items(record: dict[str, Any]) -> list[tuple[Any, Any, Any]]:
@@ -198,8 +234,10 @@ def _unit(record: dict[str, Any], where: str, offsets: Offsets) -> tuple[Importe
             raise ValueError(f"span {a}-{b} {label}: {e}") from e
     norms = [_norm(x) for x in _listed(field("norms"), "norms")]
     counterparts = [_counterpart(x) for x in _listed(field("counterparts"), "counterparts")]
-    if record.get("relations"):
-        log.warning("%s: doccano relations are not imported (norms and counterparts come from the metadata)", where)
+    for extra in _relation_counterparts(record):
+        check_counterpart(extra)
+        if extra not in counterparts:
+            counterparts.append(extra)
     who = record.get("annotator", record.get("user"))
     unit = ImportedUnit(
         unit=unit_id,
