@@ -204,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("evaluate", help="score the tagger on a gold file (shared/specs/gold-format.md)")
+    p = sub.add_parser(
+        "evaluate", help="score the tagger or the comparator on a gold file (shared/specs/gold-format.md)"
+    )
     ev = p.add_subparsers(dest="evaluate_what", metavar="WHAT")
     e = ev.add_parser("tagging", help="agency_f1, agency_overlap_f1, norm_f1, modality_f1 (no store needed)")
     e.add_argument("--gold", type=Path, required=True)
