@@ -201,6 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--acts", nargs="+", metavar="NREG", help="only these acts")
     p.add_argument("--all", action="store_true", help="re-tag every edition")
     p.add_argument("--rules-only", action="store_true", help="do not use the trained model")
+    p.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where to tag: this process, or a Dask cluster (partitioned by edition)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler (tcp://host:8786); default a local cluster",
+    )
+    p.add_argument("--workers", type=int, default=2, help="with a local Dask cluster: worker processes")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_tag)
 
@@ -781,6 +793,16 @@ def _progress(bar: Any) -> Any:
     return advance
 
 
+def _engine(args: argparse.Namespace) -> Any:
+    from pipeline.tagging.job import DaskEngine, LocalEngine
+
+    if args.engine == "dask":
+        return DaskEngine(args.scheduler, workers=args.workers)
+    if args.scheduler:
+        raise NormgapError("--scheduler goes with --engine dask")
+    return LocalEngine()
+
+
 def cmd_tag(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -795,10 +817,15 @@ def cmd_tag(args: argparse.Namespace) -> int:
             raise NotFoundInStoreError("no stored edition to tag (run `normgap refresh` first)")
         total = sum(e.provision_count for e in editions)
         bar = tqdm(total=total, desc="tag", unit="unit", file=sys.stderr, disable=None)
+        engine = _engine(args)
         try:
-            report = tag_store(store, tagger, work_ids=args.acts, force=args.all, on_units=_progress(bar))
+            report = tag_store(
+                store, tagger, work_ids=args.acts, force=args.all, on_units=_progress(bar), engine=engine
+            )
         finally:
             bar.close()
+            if hasattr(engine, "close"):
+                engine.close()
     if args.json:
         rows = [dataclasses.asdict(e) for e in report.editions]
         _out(
