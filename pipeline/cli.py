@@ -286,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
     p.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE)
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "concordance")
+    p.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where to align: this process, or a Dask cluster (one task per instrument)",
+    )
+    p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler address")
+    p.add_argument("--workers", type=int, default=2, help="with a local Dask cluster: worker processes")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 
@@ -1186,7 +1194,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 failures.append(f"{inst.slug}: no stored text (run `normgap refresh`)")
         if not stored:
             raise NotFoundInStoreError("no instrument text in the store (run `normgap refresh` first)")
-        results = compare_instruments(store, stored, tracked, default_thesaurus())
+        engine = _engine(args)
+        try:
+            results = compare_instruments(
+                store, stored, tracked, default_thesaurus(), client=getattr(engine, "client", None)
+            )
+        finally:
+            if hasattr(engine, "close"):
+                engine.close()
         reviews = _reviews(store, results)
     summary = []
     for r in results:

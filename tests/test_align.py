@@ -174,6 +174,27 @@ def test_compare_writes_concordance_tables(
     assert {r["provision"] for r in rows} == set(by_id)
 
 
+def test_compare_on_dask_gives_the_same_alignments(store: Store, registry: tuple[Path, Path]) -> None:
+    pytest.importorskip("distributed", reason="the dask engine needs dask[distributed]")
+    from pipeline.acts import load_acts
+    from pipeline.align.run import compare_instruments
+    from pipeline.cli import refresh_instruments
+    from pipeline.tagging.job import DaskEngine
+
+    instruments_file, acts_file = registry
+    refresh_instruments(store, None, instruments_file)
+    instruments, acts = load_instruments(instruments_file), load_acts(acts_file)
+    compare_instruments(store, instruments, acts, default_thesaurus())
+    local = {i.slug: [tuple(r)[:-1] for r in store.alignments(i.slug)] for i in instruments}
+    engine = DaskEngine(workers=2)
+    try:
+        compare_instruments(store, instruments, acts, default_thesaurus(), client=engine.client)
+    finally:
+        engine.close()
+    remote = {i.slug: [tuple(r)[:-1] for r in store.alignments(i.slug)] for i in instruments}
+    assert local["test-conv"] and local == remote
+
+
 def test_evaluate_alignment_cli(
     store: Store, registry: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

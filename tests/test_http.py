@@ -266,9 +266,7 @@ def test_archive_writes_objects_atomically(tmp_path: Path, monkeypatch: pytest.M
     assert Path(path).read_bytes() == PAGE
 
 
-def test_archive_failed_write_leaves_no_partial_object(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_archive_failed_write_leaves_no_partial_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = RawArchive(tmp_path)
 
     def failing_replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
@@ -679,9 +677,7 @@ def test_host_delays_are_merged_over_defaults(make_client: ClientFactory) -> Non
 ROBOTS_DISALLOW_SHOW = b"User-agent: *\nDisallow: /laws/show/\n"
 
 
-def test_robots_disallow_raises_without_requesting_the_path(
-    server: ScriptedServer, make_client: ClientFactory
-) -> None:
+def test_robots_disallow_raises_without_requesting_the_path(server: ScriptedServer, make_client: ClientFactory) -> None:
     server.script.add("/robots.txt", Reply(200, ROBOTS_DISALLOW_SHOW, {"Content-Type": "text/plain"}))
     server.script.add("/laws/main/a", Reply(200, b"ok"))
     client = make_client(respect_robots=True)
@@ -713,9 +709,7 @@ def test_robots_rules_are_checked_for_the_clients_user_agent(
 
 
 @pytest.mark.parametrize("status", [404, 410, 403])
-def test_robots_client_error_allows_everything(
-    server: ScriptedServer, make_client: ClientFactory, status: int
-) -> None:
+def test_robots_client_error_allows_everything(server: ScriptedServer, make_client: ClientFactory, status: int) -> None:
     server.script.add("/robots.txt", Reply(status, b"nope"))
     server.script.add(PAGE_PATH, Reply(200, PAGE, HTML_UTF8))
     client = make_client(respect_robots=True)
@@ -816,13 +810,9 @@ CP1251_ARTICLE = ARTICLE.encode("cp1251")
             None,
             id="cp1251-http-equiv",
         ),
-        pytest.param(
-            b'<?xml version="1.0" encoding="windows-1251"?><a>' + CP1251_ARTICLE, None, id="cp1251-xml"
-        ),
+        pytest.param(b'<?xml version="1.0" encoding="windows-1251"?><a>' + CP1251_ARTICLE, None, id="cp1251-xml"),
         pytest.param(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"), None, id="bom"),
-        pytest.param(
-            b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"), "text/html; charset=windows-1251", id="bom-wins"
-        ),
+        pytest.param(b"\xef\xbb\xbf" + ARTICLE.encode("utf-8"), "text/html; charset=windows-1251", id="bom-wins"),
     ],
 )
 def test_decode_body(body: bytes, content_type: str | None) -> None:
@@ -848,7 +838,5 @@ def test_decode_body_undecodable_is_decode_error() -> None:
 
 
 def test_response_text_decodes_a_cp1251_page(server: ScriptedServer, make_client: ClientFactory) -> None:
-    server.script.add(
-        PAGE_PATH, Reply(200, CP1251_ARTICLE, {"Content-Type": "text/html; charset=windows-1251"})
-    )
+    server.script.add(PAGE_PATH, Reply(200, CP1251_ARTICLE, {"Content-Type": "text/html; charset=windows-1251"}))
     assert make_client().get(server.base + PAGE_PATH).text() == ARTICLE

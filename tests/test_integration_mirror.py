@@ -86,8 +86,7 @@ def _number(cell: str) -> int:
 
 def _parse_mirror_readme(text: str) -> MirrorFacts:
     tables = _markdown_tables(text)
-    header, rows = _table_with(tables, "nreg", "editions in mirror (ed = older, current last)",
-                               "articles (current)")
+    header, rows = _table_with(tables, "nreg", "editions in mirror (ed = older, current last)", "articles (current)")
     i_nreg, i_eds = header.index("nreg"), header.index("editions in mirror (ed = older, current last)")
     i_art = header.index("articles (current)")
     current_articles: dict[str, int] = {}
@@ -100,8 +99,7 @@ def _parse_mirror_readme(text: str) -> MirrorFacts:
     header, rows = _table_with(tables, "nreg", "edition", "articles", "підстава (commit message)")
     i_nreg, i_date, i_art = header.index("nreg"), header.index("edition"), header.index("articles")
     edition_articles = {
-        (row[i_nreg], dt.datetime.strptime(row[i_date], "%d.%m.%Y").date()): _number(row[i_art])
-        for row in rows
+        (row[i_nreg], dt.datetime.strptime(row[i_date], "%d.%m.%Y").date()): _number(row[i_art]) for row in rows
     }
     return MirrorFacts(current_articles, edition_dates, edition_articles)
 
@@ -171,9 +169,20 @@ def _start_server(folder: Path, *extra: str) -> MirrorServer:
         stderr_path = folder / f"serve-{port}.stderr"
         with stderr_path.open("wb") as stderr:
             process = subprocess.Popen(
-                [sys.executable, str(SERVE_PY), "--root", str(MIRROR_ROOT), "--port", str(port),
-                 "--log", str(log), *extra],
-                stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO_ROOT,
+                [
+                    sys.executable,
+                    str(SERVE_PY),
+                    "--root",
+                    str(MIRROR_ROOT),
+                    "--port",
+                    str(port),
+                    "--log",
+                    str(log),
+                    *extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                cwd=REPO_ROOT,
             )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 15.0
@@ -212,12 +221,16 @@ class CliResult:
         try:
             return json.loads(self.stdout)
         except json.JSONDecodeError as e:
-            raise AssertionError(f"`normgap {' '.join(self.args)}` printed no JSON: {e}\n"
-                                 f"stdout: {self.stdout[:2000]}\nstderr: {self.stderr[-2000:]}") from e
+            raise AssertionError(
+                f"`normgap {' '.join(self.args)}` printed no JSON: {e}\n"
+                f"stdout: {self.stdout[:2000]}\nstderr: {self.stderr[-2000:]}"
+            ) from e
 
     def describe(self) -> str:
-        return (f"`normgap {' '.join(self.args)}` -> exit {self.code} in {self.seconds:.1f} s\n"
-                f"stderr (tail): {self.stderr[-3000:]}")
+        return (
+            f"`normgap {' '.join(self.args)}` -> exit {self.code} in {self.seconds:.1f} s\n"
+            f"stderr (tail): {self.stderr[-3000:]}"
+        )
 
 
 def normgap(*args: str, timeout: float = REFRESH_TIMEOUT_S) -> CliResult:
@@ -226,11 +239,20 @@ def normgap(*args: str, timeout: float = REFRESH_TIMEOUT_S) -> CliResult:
     env.pop("NORMGAP_DB", None)  # every call passes --db explicitly
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=REPO_ROOT, env=env, capture_output=True,
-        timeout=timeout, check=False,
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
     )
-    return CliResult(tuple(args), done.returncode, done.stdout.decode("utf-8"),
-                     done.stderr.decode("utf-8", errors="replace"), time.monotonic() - started)
+    return CliResult(
+        tuple(args),
+        done.returncode,
+        done.stdout.decode("utf-8"),
+        done.stderr.decode("utf-8", errors="replace"),
+        time.monotonic() - started,
+    )
 
 
 @dataclass(frozen=True)
@@ -245,8 +267,9 @@ class Corpus:
 
 
 def refresh(server_url: str, db: Path, archive: Path, *extra: str) -> CliResult:
-    return normgap("refresh", "--mirror", server_url, "--delay", "0", "--db", str(db),
-                   "--archive", str(archive), "--json", *extra)
+    return normgap(
+        "refresh", "--mirror", server_url, "--delay", "0", "--db", str(db), "--archive", str(archive), "--json", *extra
+    )
 
 
 def status(db: Path) -> dict[str, dict[str, Any]]:
@@ -274,8 +297,10 @@ def stored_editions(db: Path) -> set[tuple[str, str, int, str, int]]:
 @pytest.fixture(scope="module", autouse=True)
 def mirror_present() -> None:
     if not SERVE_PY.is_file():
-        pytest.skip(f"offline portal mirror not found: {SERVE_PY} (expected ../shared/rada-mirror next to "
-                    f"the repository); these integration tests need it")
+        pytest.skip(
+            f"offline portal mirror not found: {SERVE_PY} (expected ../shared/rada-mirror next to "
+            f"the repository); these integration tests need it"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -439,8 +464,9 @@ def test_show_article_at_a_date_gives_the_edition_in_force(corpus: Corpus) -> No
 
 
 def test_diff_reports_the_changed_part(corpus: Corpus) -> None:
-    result = normgap("diff", "2341-14#art_201", "--from", "2017-06-21", "--to", "2017-07-10",
-                     "--db", str(corpus.db), "--json")
+    result = normgap(
+        "diff", "2341-14#art_201", "--from", "2017-06-21", "--to", "2017-07-10", "--db", str(corpus.db), "--json"
+    )
     assert result.code == 0, result.describe()
     diff = result.json()
     assert (diff["from"], diff["to"]) == ("2017-06-21", "2017-07-10")
@@ -480,9 +506,7 @@ def test_customs_code_part_text(corpus: Corpus) -> None:
     result = normgap("show", "4495-17#art_558__para_2", "--db", str(corpus.db), "--json")
     assert result.code == 0, result.describe()
     provisions = {p["eid"]: p for p in result.json()["provisions"]}
-    assert provisions["art_558__para_2"]["text"].startswith(
-        "У разі виявлення під час здійснення митного контролю"
-    )
+    assert provisions["art_558__para_2"]["text"].startswith("У разі виявлення під час здійснення митного контролю")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -504,9 +528,7 @@ def test_unreachable_mirror_exits_3_and_keeps_the_store(corpus: Corpus, tmp_path
     assert "--mirror" in result.stderr, result.stderr
     assert stored_editions(db) == before
     assert not (tmp_path / "raw" / "objects").exists()  # nothing archived either
-    assert {w: r["editions"] for w, r in status(db).items()} == {
-        w: r["editions"] for w, r in status(corpus.db).items()
-    }
+    assert {w: r["editions"] for w, r in status(db).items()} == {w: r["editions"] for w, r in status(corpus.db).items()}
 
     fresh = tmp_path / "fresh.sqlite"
     result = refresh(closed, fresh, tmp_path / "raw-fresh", "--history")

@@ -21,19 +21,42 @@ from pipeline.tagging.tagger import Tagger
 @pytest.mark.parametrize(
     ("text", "context", "work", "expected"),
     [
-        ("Митні органи зобов’язані письмово повідомляти Службу безпеки України про виявлені порушення.", "",
-         "4495-17", {("customs", "sbu", "inform")}),
-        ("виконувати письмові доручення слідчого, вказівки прокурора та ухвали слідчого судді;",
-         "Стаття 7. Обов’язки\nОперативні підрозділи зобов’язані:", "2135-12",
-         {("law_enforcement", "prosecutor", "assist"), ("law_enforcement", "court", "assist")}),
-        ("Митні органи спільно з Державною прикордонною службою України здійснюють заходи.", "", "4495-17",
-         {("customs", "border_guard", "joint")}),
-        ("Митні органи за погодженням з Національним банком України встановлюють порядок.", "", "4495-17",
-         {("customs", "nbu", "coordinate")}),
-        ("Митні органи мають право одержувати від органів Національної поліції інформацію.", "", "4495-17",
-         {("customs", "police", "request")}),
-        ("Митні органи зобов’язані надавати Державній прикордонній службі України доручення.", "", "4495-17",
-         {("customs", "border_guard", "delegate")}),
+        (
+            "Митні органи зобов’язані письмово повідомляти Службу безпеки України про виявлені порушення.",
+            "",
+            "4495-17",
+            {("customs", "sbu", "inform")},
+        ),
+        (
+            "виконувати письмові доручення слідчого, вказівки прокурора та ухвали слідчого судді;",
+            "Стаття 7. Обов’язки\nОперативні підрозділи зобов’язані:",
+            "2135-12",
+            {("law_enforcement", "prosecutor", "assist"), ("law_enforcement", "court", "assist")},
+        ),
+        (
+            "Митні органи спільно з Державною прикордонною службою України здійснюють заходи.",
+            "",
+            "4495-17",
+            {("customs", "border_guard", "joint")},
+        ),
+        (
+            "Митні органи за погодженням з Національним банком України встановлюють порядок.",
+            "",
+            "4495-17",
+            {("customs", "nbu", "coordinate")},
+        ),
+        (
+            "Митні органи мають право одержувати від органів Національної поліції інформацію.",
+            "",
+            "4495-17",
+            {("customs", "police", "request")},
+        ),
+        (
+            "Митні органи зобов’язані надавати Державній прикордонній службі України доручення.",
+            "",
+            "4495-17",
+            {("customs", "border_guard", "delegate")},
+        ),
         ("Митні органи розташовані в приміщеннях, наданих Кабінетом Міністрів України.", "", "4495-17", set()),
     ],
 )
@@ -47,9 +70,17 @@ def store(tmp_path: Path, law_html: str) -> Store:
     s = Store(tmp_path / "c.sqlite")
     s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
     parsed = parse_print_html(law_html)
-    s.save_edition("100-20", dt.date(2021, 3, 1), dataclasses.replace(parsed, provisions=tuple(
-        dataclasses.replace(p, text=p.text.replace("повідомляти органи Служби безпеки України", "діяти"))
-        for p in parsed.provisions)))
+    s.save_edition(
+        "100-20",
+        dt.date(2021, 3, 1),
+        dataclasses.replace(
+            parsed,
+            provisions=tuple(
+                dataclasses.replace(p, text=p.text.replace("повідомляти органи Служби безпеки України", "діяти"))
+                for p in parsed.provisions
+            ),
+        ),
+    )
     s.save_edition("100-20", dt.date(2022, 4, 1), parsed)
     tag_store(s, Tagger())
     return s
@@ -61,8 +92,12 @@ def test_network_findings_and_changes(store: Store, tmp_path: Path, capsys: pyte
     edge = next(e for e in edges if e.counterpart == "sbu")
     assert edge.provision == "100-20#art_1__para_2" and edge.modality == "duty" and edge.edition == "2022-04-01"
     found = findings(edges)
-    assert {"agent": "customs", "counterpart": "sbu", "type": "inform",
-            "provisions": ["100-20#art_1__para_2"]} in found["one_way_duties"]
+    assert {
+        "agent": "customs",
+        "counterpart": "sbu",
+        "type": "inform",
+        "provisions": ["100-20#art_1__para_2"],
+    } in found["one_way_duties"]
     diff = changes(collect_edges(store, at=dt.date(2021, 6, 1)), edges)
     assert {"agent": "customs", "counterpart": "sbu", "type": "inform", "modality": "duty"} in diff["gained"]
     graphml = to_graphml(edges)
@@ -70,8 +105,26 @@ def test_network_findings_and_changes(store: Store, tmp_path: Path, capsys: pyte
     page = to_html(edges, found)
     assert "<svg" in page and "customs → sbu" in page and "http" not in page.split("<script>")[0].split("xmlns")[0]
     out = tmp_path / "net"
-    assert main(["interactions", "--db", store.path, "--agency", "customs", "--from", "2021-06-01", "--to",
-                 "2022-04-01", "--format", "json", "--out", str(out)]) == EXIT_OK
+    assert (
+        main(
+            [
+                "interactions",
+                "--db",
+                store.path,
+                "--agency",
+                "customs",
+                "--from",
+                "2021-06-01",
+                "--to",
+                "2022-04-01",
+                "--format",
+                "json",
+                "--out",
+                str(out),
+            ]
+        )
+        == EXIT_OK
+    )
     report = json.loads(capsys.readouterr().out)
     assert report["changes"]["gained"] and report["findings"]["one_way_duties"]
     assert {p.suffix for p in out.iterdir()} == {".json", ".csv", ".graphml", ".html"}

@@ -239,14 +239,25 @@ def test_confirmed_decisions_override_the_machine_in_the_concordance(db: Path, t
     from pipeline.align.run import InstrumentResult, compare_instruments, reviews_for, write_concordance
     from pipeline.align.thesaurus import default_thesaurus
 
-    inst = Instrument("test-conv", "Convention on Customs Cooperation", "2001-01-01", "binding", ("customs",),
-                      en_file=str(FIXTURES / "treaty-customs.txt"))
+    inst = Instrument(
+        "test-conv",
+        "Convention on Customs Cooperation",
+        "2001-01-01",
+        "binding",
+        ("customs",),
+        en_file=str(FIXTURES / "treaty-customs.txt"),
+    )
     with Store(db) as store:
-        record_decision(store, provision=FLAG, decision="confirm_gap", reviewer="bob",
-                        text_sha256=next(r["text_sha256"] for r in store.alignments("test-conv")
-                                         if r["provision"] == FLAG))
-        (result,) = compare_instruments(store, [inst], [TrackedAct("100-20", "t", "", ("customs",))],
-                                        default_thesaurus())  # re-running compare keeps the decision
+        record_decision(
+            store,
+            provision=FLAG,
+            decision="confirm_gap",
+            reviewer="bob",
+            text_sha256=next(r["text_sha256"] for r in store.alignments("test-conv") if r["provision"] == FLAG),
+        )
+        (result,) = compare_instruments(
+            store, [inst], [TrackedAct("100-20", "t", "", ("customs",))], default_thesaurus()
+        )  # re-running compare keeps the decision
         assert isinstance(result, InstrumentResult)
         hashes = {a.provision: hashlib.sha256(a.text.encode()).hexdigest() for a in result.alignments}
         reviews = reviews_for(store, list(hashes), hashes)

@@ -34,8 +34,11 @@ def test_cli_exits_5_while_another_run_holds_the_lock(tmp_path: Path, capsys: py
 
 
 def test_change_list_selects_acts() -> None:
-    entries = [ChangedAct("1-1", "a", dt.date(2026, 2, 21)), ChangedAct("2-2", "b", dt.date(2025, 1, 1)),
-               ChangedAct("3-3", "c", None)]
+    entries = [
+        ChangedAct("1-1", "a", dt.date(2026, 2, 21)),
+        ChangedAct("2-2", "b", dt.date(2025, 1, 1)),
+        ChangedAct("3-3", "c", None),
+    ]
     assert changed_since(entries, dt.date(2026, 1, 1)) == {"1-1", "3-3"}
 
 
@@ -44,19 +47,37 @@ def portal(law_html: str) -> Iterator[FakePortal]:
     p = FakePortal()
     p.put_card("100-20", [("20210301", "200-20")])
     p.put(PRINT.format("100-20"), _edition_page(law_html, "20210301", "протягом доби"))
-    p.put("/data.rada.gov.ua/laws/main/r/page1.json", json.dumps(
-        {"cnt": 1, "from": 1, "list": [{"nreg": "100-20", "nazva": "t", "poddat": 20220401}]}))
+    p.put(
+        "/data.rada.gov.ua/laws/main/r/page1.json",
+        json.dumps({"cnt": 1, "from": 1, "list": [{"nreg": "100-20", "nazva": "t", "poddat": 20220401}]}),
+    )
     with serve(p):
         yield p
 
 
-def test_update_writes_a_change_report(portal: FakePortal, law_html: str, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_writes_a_change_report(
+    portal: FakePortal, law_html: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     acts = tmp_path / "acts.toml"
     acts.write_text('[[act]]\nnreg = "100-20"\ntitle = "t"\n', encoding="utf-8")
-    args = ["--db", str(tmp_path / "c.sqlite"), "--mirror", portal.base, "--delay", "0", "--acts-file", str(acts),
-            "--archive", str(tmp_path / "raw"), "--instruments-file", str(tmp_path / "none.toml"),
-            "--out", str(tmp_path / "out"), "--log", str(tmp_path / "log" / "normgap.log")]
+    args = [
+        "--db",
+        str(tmp_path / "c.sqlite"),
+        "--mirror",
+        portal.base,
+        "--delay",
+        "0",
+        "--acts-file",
+        str(acts),
+        "--archive",
+        str(tmp_path / "raw"),
+        "--instruments-file",
+        str(tmp_path / "none.toml"),
+        "--out",
+        str(tmp_path / "out"),
+        "--log",
+        str(tmp_path / "log" / "normgap.log"),
+    ]
     assert main(["update", *args]) == EXIT_OK
     # a new edition appears; the change list names the act
     portal.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])

@@ -55,20 +55,39 @@ class InstrumentResult:
         return out
 
 
+def align_units(
+    comparator: Comparator, slug: str, force: str, topics: Sequence[str], units: Sequence[tuple[str, str]]
+) -> list[Alignment]:
+    """Align one instrument's units (runs in a Dask worker too: the comparator is shipped to it once)."""
+    return [comparator.align(f"{slug}#{eid}", text, force=force, topics=topics) for eid, text in units]
+
+
 def compare_instruments(
-    store: Store, instruments: Sequence[Instrument], acts: Sequence[TrackedAct], thesaurus: Thesaurus
+    store: Store,
+    instruments: Sequence[Instrument],
+    acts: Sequence[TrackedAct],
+    thesaurus: Thesaurus,
+    *,
+    client: Any = None,
 ) -> list[InstrumentResult]:
+    """Align every instrument; with a Dask client the instruments are aligned in parallel, one task each, and
+    the results written back here in the same order, so the output does not depend on the engine."""
     index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
     if not index.docs:
         raise NotFoundInStoreError("the store holds no national article to compare with (run `normgap refresh`)")
     comparator = Comparator(index, thesaurus)
-    results = []
-    for inst in instruments:
-        edition = store.edition_at(inst.slug)
-        alignments = [
-            comparator.align(f"{inst.slug}#{eid}", text, force=inst.force, topics=inst.topics)
-            for eid, text in comparison_units(store.provisions(edition.edition_id))
+    jobs = [(inst, comparison_units(store.provisions(store.edition_at(inst.slug).edition_id))) for inst in instruments]
+    if client is not None:
+        shared = client.scatter(comparator, broadcast=True)
+        futures = [
+            client.submit(align_units, shared, inst.slug, inst.force, inst.topics, units, pure=False)
+            for inst, units in jobs
         ]
+        aligned = client.gather(futures)
+    else:
+        aligned = [align_units(comparator, inst.slug, inst.force, inst.topics, units) for inst, units in jobs]
+    results = []
+    for (inst, _), alignments in zip(jobs, aligned, strict=True):
         store.save_alignments(
             inst.slug, [{**a.as_json(), "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()} for a in alignments]
         )
