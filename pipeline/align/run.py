@@ -62,6 +62,25 @@ def align_units(
     return [comparator.align(f"{slug}#{eid}", text, force=force, topics=topics) for eid, text in units]
 
 
+DASK_CHUNK = 40  # provisions per task: small enough to balance 45- and 304-provision instruments
+
+
+def _align_on_dask(
+    client: Any, comparator: Comparator, jobs: Sequence[tuple[Instrument, Sequence[tuple[str, str]]]]
+) -> list[list[Alignment]]:
+    shared = client.scatter(comparator, broadcast=True)
+    per_instrument = [
+        [
+            client.submit(
+                align_units, shared, inst.slug, inst.force, inst.topics, list(units[i : i + DASK_CHUNK]), pure=False
+            )
+            for i in range(0, len(units), DASK_CHUNK)
+        ]
+        for inst, units in jobs
+    ]
+    return [[a for chunk in client.gather(futures) for a in chunk] for futures in per_instrument]
+
+
 def compare_instruments(
     store: Store,
     instruments: Sequence[Instrument],
@@ -70,7 +89,7 @@ def compare_instruments(
     *,
     client: Any = None,
 ) -> list[InstrumentResult]:
-    """Align every instrument; with a Dask client the instruments are aligned in parallel, one task each, and
+    """Align every instrument; with a Dask client chunks of provisions are aligned in parallel and
     the results written back here in the same order, so the output does not depend on the engine."""
     index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
     if not index.docs:
@@ -78,12 +97,7 @@ def compare_instruments(
     comparator = Comparator(index, thesaurus)
     jobs = [(inst, comparison_units(store.provisions(store.edition_at(inst.slug).edition_id))) for inst in instruments]
     if client is not None:
-        shared = client.scatter(comparator, broadcast=True)
-        futures = [
-            client.submit(align_units, shared, inst.slug, inst.force, inst.topics, units, pure=False)
-            for inst, units in jobs
-        ]
-        aligned = client.gather(futures)
+        aligned = _align_on_dask(client, comparator, jobs)
     else:
         aligned = [align_units(comparator, inst.slug, inst.force, inst.topics, units) for inst, units in jobs]
     results = []
