@@ -113,8 +113,9 @@ def child(mode: str, page: Path) -> None:
 
 
 def run_child(mode: str, page: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--child", mode, "--page", str(page)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--page", str(page)], capture_output=True, text=True, check=True
+    )
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -124,8 +125,10 @@ def bench_one_page(page: Path, runs: int, with_bs4: bool) -> None:
     raw = page.read_bytes()
     text = decode_body(raw, CONTENT_TYPE)
     print(f"page: {page.relative_to(MIRROR_ROOT)}  ({len(raw):,} bytes, {len(text):,} characters)")
-    print(f"timing: best of {runs} interleaved runs each, in this process (Python {sys.version.split()[0]}, "
-          f"lxml {'.'.join(map(str, lxml.etree.LXML_VERSION))})")
+    print(
+        f"timing: best of {runs} interleaved runs each, in this process (Python {sys.version.split()[0]}, "
+        f"lxml {'.'.join(map(str, lxml.etree.LXML_VERSION))})"
+    )
 
     parse_bytes(raw)  # warm-up: imports, regex compilation
     lxml.html.fromstring(raw)
@@ -141,14 +144,14 @@ def bench_one_page(page: Path, runs: int, with_bs4: bool) -> None:
     ratio = t_parse / t_lxml
     verdict = "OK" if ratio <= TARGET_RATIO else "ABOVE TARGET"
     print(f"  lxml.html.fromstring(bytes)            {t_lxml * 1000:9.1f} ms")
-    print(f"  parse_print_html(decode_body(bytes))   {t_parse * 1000:9.1f} ms   ({parsed.article_count} "
-          f"articles, {len(parsed.provisions)} provisions, {len(parsed.notes)} notes)")
-    print(f"  ratio parse / bare lxml                {ratio:9.2f} x   "
-          f"(target <= {TARGET_RATIO:g} x: {verdict})")
+    print(
+        f"  parse_print_html(decode_body(bytes))   {t_parse * 1000:9.1f} ms   ({parsed.article_count} "
+        f"articles, {len(parsed.provisions)} provisions, {len(parsed.notes)} notes)"
+    )
+    print(f"  ratio parse / bare lxml                {ratio:9.2f} x   (target <= {TARGET_RATIO:g} x: {verdict})")
     print("  breakdown:")
     print(f"    decode_body(bytes) alone             {t_decode * 1000:9.1f} ms")
-    print(f"    lxml.html.fromstring(decoded str)    {t_lxml_str * 1000:9.1f} ms   "
-          "(parse_print_html receives a str)")
+    print(f"    lxml.html.fromstring(decoded str)    {t_lxml_str * 1000:9.1f} ms   (parse_print_html receives a str)")
     print(f"    tree walk, blocks, ids (the rest)    {(t_parse - t_decode - t_lxml_str) * 1000:9.1f} ms")
     if with_bs4:
         try:
@@ -158,18 +161,24 @@ def bench_one_page(page: Path, runs: int, with_bs4: bool) -> None:
         else:
             bs_runs = max(1, min(runs, 3))
             t_bs4 = best_of(bs_runs, lambda: BeautifulSoup(raw, "lxml"))
-            print(f"  BeautifulSoup(bytes, 'lxml')           {t_bs4 * 1000:9.1f} ms   "
-                  f"(best of {bs_runs}; {t_bs4 / t_lxml:.1f} x bare lxml; reference only)")
+            print(
+                f"  BeautifulSoup(bytes, 'lxml')           {t_bs4 * 1000:9.1f} ms   "
+                f"(best of {bs_runs}; {t_bs4 / t_lxml:.1f} x bare lxml; reference only)"
+            )
 
     base, lx, mem = run_child("baseline", page), run_child("lxml", page), run_child("parse", page)
     print("memory of one parse (each in a fresh child process; peak RSS = VmHWM of that process):")
     print(f"  imports + read page only               peak RSS {base['hwm_after_mib']:7.1f} MiB")
-    print(f"  + lxml.html.fromstring(bytes)          peak RSS {lx['hwm_after_mib']:7.1f} MiB   "
-          f"(+{lx['hwm_after_mib'] - base['hwm_after_mib']:.1f}; tracemalloc peak "
-          f"{lx['tracemalloc_peak_mib']:.1f} MiB; {lx['elements']:,} elements)")
-    print(f"  + parse_print_html(decode_body(bytes)) peak RSS {mem['hwm_after_mib']:7.1f} MiB   "
-          f"(+{mem['hwm_after_mib'] - base['hwm_after_mib']:.1f}; tracemalloc peak "
-          f"{mem['tracemalloc_peak_mib']:.1f} MiB)")
+    print(
+        f"  + lxml.html.fromstring(bytes)          peak RSS {lx['hwm_after_mib']:7.1f} MiB   "
+        f"(+{lx['hwm_after_mib'] - base['hwm_after_mib']:.1f}; tracemalloc peak "
+        f"{lx['tracemalloc_peak_mib']:.1f} MiB; {lx['elements']:,} elements)"
+    )
+    print(
+        f"  + parse_print_html(decode_body(bytes)) peak RSS {mem['hwm_after_mib']:7.1f} MiB   "
+        f"(+{mem['hwm_after_mib'] - base['hwm_after_mib']:.1f}; tracemalloc peak "
+        f"{mem['tracemalloc_peak_mib']:.1f} MiB)"
+    )
     print("  (tracemalloc sees Python allocations only, not libxml2's tree; peak RSS sees both)")
     print(f"  ru_maxrss of this process after all timing runs: {maxrss_mib():.1f} MiB")
 
@@ -177,8 +186,7 @@ def bench_one_page(page: Path, runs: int, with_bs4: bool) -> None:
 def bench_all_pages(runs: int) -> None:
     pages = sorted(PORTAL_SHOW.rglob("print"), key=lambda p: str(p.relative_to(PORTAL_SHOW)))
     print(f"\nevery print page of the mirror ({len(pages)}; seconds = best of {runs}, decode + parse):")
-    print(f"  {'page':<28} {'bytes':>10} {'articles':>8} {'provisions':>10} {'notes':>6} {'warn':>5} "
-          f"{'s':>7}")
+    print(f"  {'page':<28} {'bytes':>10} {'articles':>8} {'provisions':>10} {'notes':>6} {'warn':>5} {'s':>7}")
     total_bytes = total_s = 0.0
     for page in pages:
         raw = page.read_bytes()
@@ -187,10 +195,14 @@ def bench_all_pages(runs: int) -> None:
         total_bytes += len(raw)
         total_s += seconds
         name = str(page.parent.relative_to(PORTAL_SHOW))
-        print(f"  {name:<28} {len(raw):>10,} {parsed.article_count:>8} {len(parsed.provisions):>10} "
-              f"{len(parsed.notes):>6} {len(parsed.warnings):>5} {seconds:>7.3f}")
-    print(f"  {'total':<28} {int(total_bytes):>10,} {'':>8} {'':>10} {'':>6} {'':>5} {total_s:>7.3f}   "
-          f"({total_bytes / 2**20 / total_s:.1f} MiB/s)")
+        print(
+            f"  {name:<28} {len(raw):>10,} {parsed.article_count:>8} {len(parsed.provisions):>10} "
+            f"{len(parsed.notes):>6} {len(parsed.warnings):>5} {seconds:>7.3f}"
+        )
+    print(
+        f"  {'total':<28} {int(total_bytes):>10,} {'':>8} {'':>10} {'':>6} {'':>5} {total_s:>7.3f}   "
+        f"({total_bytes / 2**20 / total_s:.1f} MiB/s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,9 +85,19 @@ def start_server(folder: Path, extra: list[str]) -> Server:
         stderr_path = folder / "serve.stderr"
         with stderr_path.open("wb") as stderr:
             process = subprocess.Popen(
-                [sys.executable, str(SERVE_PY), "--root", str(MIRROR_ROOT), "--port", str(port),
-                 "--log", str(log), *extra],
-                stdout=subprocess.DEVNULL, stderr=stderr,
+                [
+                    sys.executable,
+                    str(SERVE_PY),
+                    "--root",
+                    str(MIRROR_ROOT),
+                    "--port",
+                    str(port),
+                    "--log",
+                    str(log),
+                    *extra,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
             )
         server = Server(f"http://127.0.0.1:{port}", log, process)
         deadline = time.monotonic() + 15.0
@@ -126,16 +136,31 @@ class Run:
         print(f"  unchanged / failed acts        {t['unchanged']:>8} / {t['failed']}")
         print(f"  wall seconds (main() call)     {self.wall_s:>8.2f}")
         print(f"  seconds (summary)              {s['seconds']:>8.2f}")
-        print(f"  seconds - politeness_sleep_s   {s['seconds'] - s['politeness_sleep_s']:>8.2f}   "
-              f"(polite pauses {s['politeness_sleep_s']:.2f} s)")
+        print(
+            f"  seconds - politeness_sleep_s   {s['seconds'] - s['politeness_sleep_s']:>8.2f}   "
+            f"(polite pauses {s['politeness_sleep_s']:.2f} s)"
+        )
         print(f"  of which back-off sleeps       {s['backoff_sleep_s']:>8.2f}")
         if s.get("aborted"):
             print(f"  ABORTED: {s['aborted']}")
 
 
 def refresh(name: str, server: Server, db: Path, archive: Path, delay: float, *extra: str) -> Run:
-    argv = ["refresh", "--mirror", server.url, "--delay", str(delay), "--db", str(db),
-            "--archive", str(archive), "--acts-file", str(ACTS_FILE), "--json", *extra]
+    argv = [
+        "refresh",
+        "--mirror",
+        server.url,
+        "--delay",
+        str(delay),
+        "--db",
+        str(db),
+        "--archive",
+        str(archive),
+        "--acts-file",
+        str(ACTS_FILE),
+        "--json",
+        *extra,
+    ]
     before = len(server.settled_log_lines())
     out = io.StringIO()
     started = time.perf_counter()
@@ -149,8 +174,12 @@ def refresh(name: str, server: Server, db: Path, archive: Path, delay: float, *e
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--delay", type=float, default=0.0,
-                    help="seconds between requests to one host (default 0; the portal default is 5)")
+    ap.add_argument(
+        "--delay",
+        type=float,
+        default=0.0,
+        help="seconds between requests to one host (default 0; the portal default is 5)",
+    )
     ap.add_argument("--fail-every", type=int, default=0, metavar="K", help="serve.py: 503 on every K-th request")
     ap.add_argument("--rate-limit", default=None, metavar="R/s", help="serve.py: 429 above R requests/s")
     ap.add_argument("--latency-ms", type=int, default=0, metavar="L", help="serve.py: delay every response")
@@ -171,8 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(folder, extra)
     try:
         db, archive = folder / "corpus.sqlite", folder / "raw"
-        print(f"mirror {server.url} ({' '.join(extra) or 'no faults'}); --delay {args.delay:g}; "
-              f"temp folder {folder}\n")
+        print(f"mirror {server.url} ({' '.join(extra) or 'no faults'}); --delay {args.delay:g}; temp folder {folder}\n")
         cold = refresh("cold refresh --history", server, db, archive, args.delay, "--history")
         cold.print()
         warm = refresh("\nwarm refresh (right after)", server, db, archive, args.delay)
@@ -186,12 +214,18 @@ def main(argv: list[str] | None = None) -> int:
     logged = Counter(path.rsplit("/", 1)[-1].removesuffix(".json") for path, _, _ in warm.server_requests)
     print("  requests per act (client)      " + ", ".join(f"{n} {c}" for n, c in per_act.items()))
     print("  requests per act (server log)  " + ", ".join(f"{n} {logged.get(n, 0)}" for n in per_act))
-    one_each = (set(per_act.values()) == {1} and warm.summary["totals"]["requests"] == len(per_act)
-                and len(warm.server_requests) == len(per_act) and set(logged.values()) == {1}
-                and set(logged) == set(per_act))
-    print(f"\nwarm run == exactly one request per act: {'yes' if one_each else 'NO'} "
-          f"({len(per_act)} acts, {warm.summary['totals']['requests']} requests by the client, "
-          f"{len(warm.server_requests)} in the server log)")
+    one_each = (
+        set(per_act.values()) == {1}
+        and warm.summary["totals"]["requests"] == len(per_act)
+        and len(warm.server_requests) == len(per_act)
+        and set(logged.values()) == {1}
+        and set(logged) == set(per_act)
+    )
+    print(
+        f"\nwarm run == exactly one request per act: {'yes' if one_each else 'NO'} "
+        f"({len(per_act)} acts, {warm.summary['totals']['requests']} requests by the client, "
+        f"{len(warm.server_requests)} in the server log)"
+    )
     if args.keep:
         print(f"kept: {folder}")
     return 0

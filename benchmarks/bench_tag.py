@@ -75,8 +75,11 @@ def proc_status(field: str) -> int | None:
 
 
 def memory() -> dict[str, int | None]:
-    return {"hwm_kib": proc_status("VmHWM"), "rss_kib": proc_status("VmRSS"),
-            "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    return {
+        "hwm_kib": proc_status("VmHWM"),
+        "rss_kib": proc_status("VmRSS"),
+        "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
 
 
 def cpu_seconds() -> float:
@@ -138,18 +141,37 @@ def child_store(db: str) -> dict[str, Any]:
     warm_force_wall = time.perf_counter() - t0
     store.close()
     return {
-        "version": tagger.version, "ready_s": ready, "mem_ready": mem_ready, "mem_cold": mem_cold,
-        "mem_end": memory(), "threads": threads(),
-        "cold": {"seconds": cold.seconds, "wall": cold_wall, "cpu": cold_cpu, "tokens": cold.tokens,
-                 "editions": len(cold.editions), "units": sum(e.units for e in cold.editions),
-                 "reused": sum(e.reused for e in cold.editions),
-                 "errors": sum(len(e.errors) for e in cold.editions),
-                 "mentions": sum(e.mentions for e in cold.editions), "norms": sum(e.norms for e in cold.editions),
-                 "failed": [e.failed for e in cold.failed]},
-        "warm": {"seconds": warm.seconds, "wall": warm_wall, "tokens": warm.tokens,
-                 "skipped": sum(e.skipped for e in warm.editions)},
-        "warm_force": {"seconds": warm_force.seconds, "wall": warm_force_wall, "tokens": warm_force.tokens,
-                       "reused": sum(e.reused for e in warm_force.editions)},
+        "version": tagger.version,
+        "ready_s": ready,
+        "mem_ready": mem_ready,
+        "mem_cold": mem_cold,
+        "mem_end": memory(),
+        "threads": threads(),
+        "cold": {
+            "seconds": cold.seconds,
+            "wall": cold_wall,
+            "cpu": cold_cpu,
+            "tokens": cold.tokens,
+            "editions": len(cold.editions),
+            "units": sum(e.units for e in cold.editions),
+            "reused": sum(e.reused for e in cold.editions),
+            "errors": sum(len(e.errors) for e in cold.editions),
+            "mentions": sum(e.mentions for e in cold.editions),
+            "norms": sum(e.norms for e in cold.editions),
+            "failed": [e.failed for e in cold.failed],
+        },
+        "warm": {
+            "seconds": warm.seconds,
+            "wall": warm_wall,
+            "tokens": warm.tokens,
+            "skipped": sum(e.skipped for e in warm.editions),
+        },
+        "warm_force": {
+            "seconds": warm_force.seconds,
+            "wall": warm_force_wall,
+            "tokens": warm_force.tokens,
+            "reused": sum(e.reused for e in warm_force.editions),
+        },
     }
 
 
@@ -168,8 +190,14 @@ def child_direct(db: str, limit: int | None) -> dict[str, Any]:
         except TaggingError:
             errors += 1
     wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
-    return {"seconds": wall, "cpu": cpu, "units": len(keys), "errors": errors, "mem_ready": mem_ready,
-            "mem_end": memory()}
+    return {
+        "seconds": wall,
+        "cpu": cpu,
+        "units": len(keys),
+        "errors": errors,
+        "mem_ready": mem_ready,
+        "mem_end": memory(),
+    }
 
 
 def stock_spacy() -> Any:
@@ -184,8 +212,7 @@ def stock_spacy() -> Any:
 def timed_pipe(nlp: Any, texts: Sequence[str], batch_size: int) -> dict[str, float]:
     cpu0, t0 = cpu_seconds(), time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
-    return {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0, "tokens": tokens,
-            "texts": len(texts)}
+    return {"seconds": time.perf_counter() - t0, "cpu": cpu_seconds() - cpu0, "tokens": tokens, "texts": len(texts)}
 
 
 def child_spacy(db: str, limit: int | None, sample: float | None, batch_size: int, seed: int) -> dict[str, Any]:
@@ -212,9 +239,17 @@ def child_spacy(db: str, limit: int | None, sample: float | None, batch_size: in
         distinct = rng.sample(distinct, max(1, round(len(distinct) * sample)))
     corpus = timed_pipe(nlp, texts, batch_size)
     unique = timed_pipe(nlp, distinct, batch_size)
-    return {"ready_s": ready, "warmup_s": warmup["seconds"], "sample": sample, "calibration": calibration,
-            "corpus": corpus, "distinct": unique,
-            "mem_ready": mem_ready, "mem_end": memory(), "threads": threads()}
+    return {
+        "ready_s": ready,
+        "warmup_s": warmup["seconds"],
+        "sample": sample,
+        "calibration": calibration,
+        "corpus": corpus,
+        "distinct": unique,
+        "mem_ready": mem_ready,
+        "mem_end": memory(),
+        "threads": threads(),
+    }
 
 
 def threads() -> int | None:
@@ -225,8 +260,21 @@ def run_child(mode: str, db: Path, args: argparse.Namespace, extra: Sequence[str
     with tempfile.NamedTemporaryFile(prefix=f"bench-tag-{mode}-", suffix=".json", delete=False) as f:
         out = Path(f.name)
     try:
-        argv = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--db", str(db), "--out", str(out),
-                "--batch-size", str(args.batch_size), "--seed", str(args.seed), *extra]
+        argv = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            mode,
+            "--db",
+            str(db),
+            "--out",
+            str(out),
+            "--batch-size",
+            str(args.batch_size),
+            "--seed",
+            str(args.seed),
+            *extra,
+        ]
         if args.limit is not None:
             argv += ["--limit", str(args.limit)]
         done = subprocess.run(argv, cwd=REPO_ROOT, check=False)
@@ -252,7 +300,8 @@ def mirror_server(folder: Path) -> Iterator[str]:
     with stderr_path.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, str(SERVE_PY), "--root", str(MIRROR_ROOT), "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=stderr,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -281,17 +330,31 @@ def mirror_server(folder: Path) -> Iterator[str]:
 def build_store(folder: Path) -> Path | None:
     """A store of every edition of the mirror acts, or None (with a message) when ../shared is absent."""
     if not SERVE_PY.is_file():
-        print(f"bench_tag: no store at {DEFAULT_DB} and no mirror at {SERVE_PY} to build one: skipped",
-              file=sys.stderr)
+        print(f"bench_tag: no store at {DEFAULT_DB} and no mirror at {SERVE_PY} to build one: skipped", file=sys.stderr)
         return None
     db = folder / "built.sqlite"
     print(f"no store at {DEFAULT_DB}: building one from {MIRROR_ROOT} ...", flush=True)
     with mirror_server(folder) as url:
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "pipeline", "refresh", "--history", "--mirror", url, "--delay", "0",
-             "--db", str(db), "--archive", str(folder / "raw")],
-            cwd=REPO_ROOT, stdout=subprocess.DEVNULL, check=False,
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "refresh",
+                "--history",
+                "--mirror",
+                url,
+                "--delay",
+                "0",
+                "--db",
+                str(db),
+                "--archive",
+                str(folder / "raw"),
+            ],
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            check=False,
         )
     if done.returncode != 0:
         raise SystemExit(f"bench_tag: refresh into {db} failed (exit {done.returncode})")
@@ -343,9 +406,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, help=f"store to measure on (copied first; default {DEFAULT_DB})")
     ap.add_argument("--limit", type=int, metavar="N", help="only the first N units (skips the tag_store runs)")
-    ap.add_argument("--sample", type=float, metavar="F",
-                    help="run the stock spaCy pass on a random share F (0 < F <= 1) and extrapolate "
-                         f"(default: everything, unless that is estimated to take over {FULL_PASS_BUDGET_S:.0f} s)")
+    ap.add_argument(
+        "--sample",
+        type=float,
+        metavar="F",
+        help="run the stock spaCy pass on a random share F (0 < F <= 1) and extrapolate "
+        f"(default: everything, unless that is estimated to take over {FULL_PASS_BUDGET_S:.0f} s)",
+    )
     ap.add_argument("--batch-size", type=int, default=1000, help="nlp.pipe batch size (default 1000)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the samples")
     ap.add_argument("--no-spacy", action="store_true", help="skip the stock spaCy lemmatizer pass")
@@ -428,8 +495,11 @@ def measure(args: argparse.Namespace, folder: Path) -> int:
         print(f"  {label:<44} {n:>9,} {a:>11,} {b:>12,} {c:>11,}")
     print("  tokens below are spaCy tokens (blank 'uk' tokenizer) unless marked otherwise")
     row("spacy.blank('uk') tokenizer, every unit", f"{blank_s:.2f} s", f"{rate(sp_all, blank_s):,.0f} tok/s")
-    row("pipeline.tagging.tokens.tokenize, every unit", f"{ng_tok_s:.2f} s",
-        f"{rate(ng_all, ng_tok_s):,.0f} normgap tok/s")
+    row(
+        "pipeline.tagging.tokens.tokenize, every unit",
+        f"{ng_tok_s:.2f} s",
+        f"{rate(ng_all, ng_tok_s):,.0f} normgap tok/s",
+    )
 
     # -- normgap ---------------------------------------------------------------------------------------------
     store_run = None
@@ -438,54 +508,90 @@ def measure(args: argparse.Namespace, folder: Path) -> int:
         c = store_run["cold"]
         print(f"\nnormgap tag_store, cold (fresh child process, empty tag cache; tagger {store_run['version']})")
         row("wall seconds", f"{c['seconds']:.2f} s", f"(CPU {c['cpu']:.2f} s: one process, one core busy)")
-        row("corpus throughput (every unit)", f"{rate(sp_all, c['seconds']):,.0f} tok/s",
-            f"= per core (single-process job); {rate(ws_all, c['seconds']):,.0f} whitespace tok/s")
-        row("distinct tokens actually tagged", f"{rate(sp_keys, c['seconds']):,.0f} tok/s",
+        row(
+            "corpus throughput (every unit)",
+            f"{rate(sp_all, c['seconds']):,.0f} tok/s",
+            f"= per core (single-process job); {rate(ws_all, c['seconds']):,.0f} whitespace tok/s",
+        )
+        row(
+            "distinct tokens actually tagged",
+            f"{rate(sp_keys, c['seconds']):,.0f} tok/s",
             f"{c['tokens']:,} whitespace tokens tagged (TagReport.tokens; expected {ws_keys:,}), "
-            f"{rate(c['tokens'], c['seconds']):,.0f}/s")
-        row("editions / units / reused in the run", f"{c['editions']} / {c['units']:,}",
+            f"{rate(c['tokens'], c['seconds']):,.0f}/s",
+        )
+        row(
+            "editions / units / reused in the run",
+            f"{c['editions']} / {c['units']:,}",
             f"{c['reused']:,} units reused from the run's memo; {c['errors']} errors; "
-            f"{c['mentions']:,} mentions, {c['norms']:,} norms; failed: {c['failed'] or 'none'}")
-        row("peak memory (child VmHWM)", mib(store_run["mem_cold"]["hwm_kib"]),
+            f"{c['mentions']:,} mentions, {c['norms']:,} norms; failed: {c['failed'] or 'none'}",
+        )
+        row(
+            "peak memory (child VmHWM)",
+            mib(store_run["mem_cold"]["hwm_kib"]),
             f"after imports + Tagger(): {mib(store_run['mem_ready']['hwm_kib'])} "
-            f"(child ready in {store_run['ready_s']:.2f} s; threads: {store_run['threads']})")
+            f"(child ready in {store_run['ready_s']:.2f} s; threads: {store_run['threads']})",
+        )
         w, f = store_run["warm"], store_run["warm_force"]
         print("normgap tag_store, warm (same child, right after)")
-        row("without force (nothing to do)", f"{w['seconds']:.3f} s",
-            f"{w['skipped']} editions skipped, {w['tokens']} tokens tagged")
-        row("force, results from the store's tag cache", f"{f['seconds']:.2f} s",
-            f"{f['reused']:,} units reused, {f['tokens']} tokens tagged")
+        row(
+            "without force (nothing to do)",
+            f"{w['seconds']:.3f} s",
+            f"{w['skipped']} editions skipped, {w['tokens']} tokens tagged",
+        )
+        row(
+            "force, results from the store's tag cache",
+            f"{f['seconds']:.2f} s",
+            f"{f['reused']:,} units reused, {f['tokens']} tokens tagged",
+        )
 
     direct = run_child("direct", db, args)
     print("\nnormgap Tagger.tag alone, once per distinct key, no store (fresh child process)")
-    row("seconds", f"{direct['seconds']:.2f} s", f"(CPU {direct['cpu']:.2f} s) {direct['units']:,} units, "
-        f"{direct['errors']} TaggingErrors")
-    row("throughput, distinct keys", f"{rate(sp_keys, direct['seconds']):,.0f} tok/s",
-        f"{rate(ng_keys, direct['seconds']):,.0f} normgap tok/s")
-    row("peak memory (child VmHWM)", mib(direct["mem_end"]["hwm_kib"]),
-        f"before tagging (units loaded, Tagger()): {mib(direct['mem_ready']['hwm_kib'])}")
+    row(
+        "seconds",
+        f"{direct['seconds']:.2f} s",
+        f"(CPU {direct['cpu']:.2f} s) {direct['units']:,} units, {direct['errors']} TaggingErrors",
+    )
+    row(
+        "throughput, distinct keys",
+        f"{rate(sp_keys, direct['seconds']):,.0f} tok/s",
+        f"{rate(ng_keys, direct['seconds']):,.0f} normgap tok/s",
+    )
+    row(
+        "peak memory (child VmHWM)",
+        mib(direct["mem_end"]["hwm_kib"]),
+        f"before tagging (units loaded, Tagger()): {mib(direct['mem_ready']['hwm_kib'])}",
+    )
     if store_run:
         store_overhead = store_run["cold"]["seconds"] - direct["seconds"]
-        row("tag_store cold minus tagging alone", f"{store_overhead:.2f} s",
-            "(units_of from the store, key hashing, JSON, SQLite writes)")
+        row(
+            "tag_store cold minus tagging alone",
+            f"{store_overhead:.2f} s",
+            "(units_of from the store, key hashing, JSON, SQLite writes)",
+        )
 
     normgap_s = store_run["cold"]["seconds"] if store_run else direct["seconds"]
     normgap_name = "tag_store cold" if store_run else "Tagger.tag alone (--limit: no tag_store run)"
     if args.no_spacy:
-        print(f"\n{whole(args)} tagged by normgap ({normgap_name}) in {normgap_s:.2f} s: "
-              f"under {TARGET_SECONDS:.0f} s on this machine: {yes(normgap_s < TARGET_SECONDS)}")
+        print(
+            f"\n{whole(args)} tagged by normgap ({normgap_name}) in {normgap_s:.2f} s: "
+            f"under {TARGET_SECONDS:.0f} s on this machine: {yes(normgap_s < TARGET_SECONDS)}"
+        )
         return 0
 
     # -- stock spaCy -----------------------------------------------------------------------------------------
     extra = ["--sample", str(args.sample)] if args.sample is not None else []
     sp = run_child("spacy", db, args, extra)
     sampled = sp["sample"] < 1.0
-    print(f"\nstock spaCy: spacy.blank('uk') + lemmatizer(mode='pymorphy3'), nlp.pipe(batch_size={args.batch_size}),"
-          " one process (fresh child)")
+    print(
+        f"\nstock spaCy: spacy.blank('uk') + lemmatizer(mode='pymorphy3'), nlp.pipe(batch_size={args.batch_size}),"
+        " one process (fresh child)"
+    )
     if sp["calibration"]:
         cal = sp["calibration"]
-        print(f"  (calibration on {cal['texts']:,} distinct texts: full pass estimated at {cal['estimate_s']:.0f} s; "
-              f"{'sampling ' + str(sp['sample']) if sampled else 'running it in full'})")
+        print(
+            f"  (calibration on {cal['texts']:,} distinct texts: full pass estimated at {cal['estimate_s']:.0f} s; "
+            f"{'sampling ' + str(sp['sample']) if sampled else 'running it in full'})"
+        )
     if sampled:
         print(f"  SAMPLED: {sp['sample']:g} of the texts; seconds for the whole corpus are extrapolated (marked ~)")
     results: dict[str, float] = {}
@@ -494,32 +600,51 @@ def measure(args: argparse.Namespace, folder: Path) -> int:
         tps = rate(r["tokens"], r["seconds"])
         seconds = total / tps if sampled else r["seconds"]
         results[key] = tps
-        row(name, f"{'~' if sampled else ''}{seconds:.2f} s",
-            f"{tps:,.0f} tok/s (CPU {r['cpu']:.2f} s for {r['tokens']:,} tokens in {r['texts']:,} texts)")
-    row("peak memory (child VmHWM)", mib(sp["mem_end"]["hwm_kib"]),
+        row(
+            name,
+            f"{'~' if sampled else ''}{seconds:.2f} s",
+            f"{tps:,.0f} tok/s (CPU {r['cpu']:.2f} s for {r['tokens']:,} tokens in {r['texts']:,} texts)",
+        )
+    row(
+        "peak memory (child VmHWM)",
+        mib(sp["mem_end"]["hwm_kib"]),
         f"after loading units + building the pipeline: {mib(sp['mem_ready']['hwm_kib'])} "
-        f"(built in {sp['ready_s']:.2f} s; threads: {sp['threads']})")
+        f"(built in {sp['ready_s']:.2f} s; threads: {sp['threads']})",
+    )
     print(f"  (timed after a warm-up of {WARMUP_TEXTS} texts, {sp['warmup_s']:.2f} s; normgap's cold figure has none)")
 
     # -- the comparison --------------------------------------------------------------------------------------
     ng_corpus = rate(sp_all, normgap_s)
     ng_distinct = rate(sp_keys, normgap_s)
     ng_alone = rate(sp_keys, direct["seconds"])
-    print(f"\nnormgap ({normgap_name}) / stock spaCy throughput, spaCy tokens on both sides "
-          f"(target >= {TARGET_RATIO:g}x)")
+    print(
+        f"\nnormgap ({normgap_name}) / stock spaCy throughput, spaCy tokens on both sides (target >= {TARGET_RATIO:g}x)"
+    )
     comparisons = [
         ("corpus: every unit", ng_corpus, results["corpus"], "normgap over the corpus vs spaCy over every unit"),
-        ("distinct: each text once on both sides", ng_distinct, results["distinct"],
-         "normgap's distinct keys vs spaCy's distinct texts"),
+        (
+            "distinct: each text once on both sides",
+            ng_distinct,
+            results["distinct"],
+            "normgap's distinct keys vs spaCy's distinct texts",
+        ),
     ]
     if store_run:
-        comparisons.append(("tagging alone vs spaCy, distinct texts", ng_alone, results["distinct"],
-                            "Tagger.tag per distinct key, no store"))
+        comparisons.append(
+            (
+                "tagging alone vs spaCy, distinct texts",
+                ng_alone,
+                results["distinct"],
+                "Tagger.tag per distinct key, no store",
+            )
+        )
     for label, ours, theirs, note in comparisons:
         ratio = ours / theirs
         row(label, f"{ratio:.2f}x", f"{yes(ratio >= TARGET_RATIO)} ({ours:,.0f} vs {theirs:,.0f} tok/s: {note})")
-    print(f"\n{whole(args)}: {sp_all:,} spaCy tokens in {len(units):,} units tagged by normgap ({normgap_name}) in "
-          f"{normgap_s:.2f} s: under {TARGET_SECONDS:.0f} s on this machine: {yes(normgap_s < TARGET_SECONDS)}")
+    print(
+        f"\n{whole(args)}: {sp_all:,} spaCy tokens in {len(units):,} units tagged by normgap ({normgap_name}) in "
+        f"{normgap_s:.2f} s: under {TARGET_SECONDS:.0f} s on this machine: {yes(normgap_s < TARGET_SECONDS)}"
+    )
     print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
