@@ -58,6 +58,13 @@ from pipeline.tagging.tagger import Tagger
             {("customs", "border_guard", "delegate")},
         ),
         ("Митні органи розташовані в приміщеннях, наданих Кабінетом Міністрів України.", "", "4495-17", set()),
+        (  # the author of the procedure is not a counterpart
+            "Митні органи зобов’язані інформувати в порядку, встановленому Кабінетом Міністрів України, "
+            "Службу безпеки України про виявлені порушення.",
+            "",
+            "4495-17",
+            {("customs", "sbu", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

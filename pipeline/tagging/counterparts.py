@@ -48,6 +48,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     sources = [view, *reversed(ctx.lead_ins)]
     for source in sources:
         for m in source.mentions:
+            if cues.names_an_author(source.folded[: m.start]):
+                continue
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue

@@ -29,6 +29,12 @@ class CueSet:
     heading: dict[str, tuple[re.Pattern[str], ...]]
     en_modal: dict[str, tuple[re.Pattern[str], ...]]
     interaction: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    not_counterpart: tuple[re.Pattern[str], ...] = ()
+
+    def names_an_author(self, folded_before: str) -> bool:
+        """Whether the text just before a mention makes it the author of an act, not a counterpart."""
+        tail = folded_before[-80:]
+        return any(p.search(tail) for p in self.not_counterpart)
 
     def interactions(self, folded: str) -> list[CueMatch]:
         """Interaction cues (modality field = the interaction type); overlapping ones: the longer wins."""
@@ -91,6 +97,17 @@ def _compile(section: dict[str, list[str]], where: str, name: str) -> dict[str, 
     return compiled
 
 
+def _compile_blockers(section: dict[str, list[str]], where: str) -> tuple[re.Pattern[str], ...]:
+    items = []
+    for name, patterns in section.items():
+        for pattern in patterns:
+            try:
+                items.append(re.compile(pattern))
+            except re.error as e:
+                raise ConfigError(f"[not_counterpart.{name}] bad pattern {pattern!r}: {e}", path=where) from e
+    return tuple(items)
+
+
 def load_cues(path: Path | None = None) -> CueSet:
     where = str(path) if path else "pipeline/data/cues.toml"
     try:
@@ -109,6 +126,7 @@ def load_cues(path: Path | None = None) -> CueSet:
         _compile(data["heading"], where, "heading"),
         _compile(data.get("en_modal", {}), where, "en_modal"),
         _compile(data.get("interaction", {}), where, "interaction"),
+        _compile_blockers(data.get("not_counterpart", {}), where),
     )
 
 
