@@ -8,13 +8,12 @@ lemmatised national text, so every inflected form counts.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from pipeline.datafiles import load_data_toml
 from pipeline.errors import ConfigError
 from pipeline.tagging.morph import fold, lemma
 
@@ -55,16 +54,7 @@ class Thesaurus:
 
 
 def load_thesaurus(path: Path | None = None) -> Thesaurus:
-    where = str(path) if path else "pipeline/data/thesaurus.toml"
-    try:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else (resources.files("pipeline") / "data" / "thesaurus.toml").read_text(encoding="utf-8")
-        )
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"cannot read the thesaurus: {e}", path=where) from e
+    data, where = load_data_toml("thesaurus.toml", path, "thesaurus")
     concepts: list[Concept] = []
     seen: set[str] = set()
     for i, entry in enumerate(data.get("concept", []), 1):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from pipeline.datafiles import load_data_toml
 from pipeline.errors import ConfigError
 
 MODALITIES = ("task", "power", "duty", "prohibition")
@@ -87,38 +86,28 @@ def _compile(section: dict[str, list[str]], where: str, name: str) -> dict[str, 
     for modality, patterns in section.items():
         if modality not in allowed:
             raise ConfigError(f"[{name}] has unknown modality {modality!r}", path=where)
-        items = []
-        for pattern in patterns:
-            try:
-                items.append(re.compile(pattern))
-            except re.error as e:
-                raise ConfigError(f"[{name}.{modality}] bad pattern {pattern!r}: {e}", path=where) from e
-        compiled[modality] = tuple(items)
+        compiled[modality] = _compile_patterns(patterns, where, f"{name}.{modality}")
     return compiled
 
 
-def _compile_blockers(section: dict[str, list[str]], where: str) -> tuple[re.Pattern[str], ...]:
+def _compile_patterns(patterns: list[str], where: str, key: str) -> tuple[re.Pattern[str], ...]:
     items = []
-    for name, patterns in section.items():
-        for pattern in patterns:
-            try:
-                items.append(re.compile(pattern))
-            except re.error as e:
-                raise ConfigError(f"[not_counterpart.{name}] bad pattern {pattern!r}: {e}", path=where) from e
+    for pattern in patterns:
+        try:
+            items.append(re.compile(pattern))
+        except re.error as e:
+            raise ConfigError(f"[{key}] bad pattern {pattern!r}: {e}", path=where) from e
     return tuple(items)
 
 
+def _compile_blockers(section: dict[str, list[str]], where: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(
+        p for name, patterns in section.items() for p in _compile_patterns(patterns, where, f"not_counterpart.{name}")
+    )
+
+
 def load_cues(path: Path | None = None) -> CueSet:
-    where = str(path) if path else "pipeline/data/cues.toml"
-    try:
-        text = (
-            path.read_text(encoding="utf-8")
-            if path
-            else (resources.files("pipeline") / "data" / "cues.toml").read_text(encoding="utf-8")
-        )
-        data = tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"cannot read the cue file: {e}", path=where) from e
+    data, where = load_data_toml("cues.toml", path, "cue file")
     if "modal" not in data or "heading" not in data:
         raise ConfigError("the cue file needs [modal] and [heading]", path=where)
     return CueSet(

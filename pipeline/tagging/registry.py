@@ -3,13 +3,12 @@ pymorphy3 (never typed by hand), compiled into a token-sequence matcher."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.datafiles import load_data_toml
 from pipeline.errors import ConfigError
 from pipeline.tagging.morph import fold, parses
 from pipeline.tagging.tokens import tokenize
@@ -79,18 +78,8 @@ class Registry:
         return set(self.agencies)
 
 
-def _load_toml(path: Path | None) -> tuple[dict[str, Any], str]:
-    if path is None:
-        text = (resources.files("pipeline") / "data" / "agencies.toml").read_text(encoding="utf-8")
-        return tomllib.loads(text), "pipeline/data/agencies.toml"
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise ConfigError(f"cannot read the agency registry: {e}", path=str(path)) from e
-
-
 def load_registry(path: Path | None = None) -> Registry:
-    data, where = _load_toml(path)
+    data, where = load_data_toml("agencies.toml", path, "agency registry")
     agencies: dict[str, dict[str, Any]] = {}
     names: list[Name] = []
     english: dict[str, str] = {}
