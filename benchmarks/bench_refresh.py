@@ -19,13 +19,9 @@ import contextlib
 import io
 import json
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,84 +31,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from pipeline.cli import main as normgap_main  # noqa: E402
+from pipeline.mirror import MirrorServer, MirrorServerError, start_mirror_server  # noqa: E402
 
 MIRROR_ROOT = REPO_ROOT.parent / "shared" / "rada-mirror"
 SERVE_PY = MIRROR_ROOT / "serve.py"
 ACTS_FILE = REPO_ROOT / "corpora" / "acts.toml"
 
 
-@dataclass
-class Server:
-    url: str
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def log_lines(self) -> list[str]:
-        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
-
-    def settled_log_lines(self, timeout: float = 3.0) -> list[str]:
-        """The log once it stops growing (a line is written just after its response was sent)."""
-        deadline = time.monotonic() + timeout
-        lines = self.log_lines()
-        while time.monotonic() < deadline:
-            time.sleep(0.15)
-            again = self.log_lines()
-            if len(again) == len(lines):
-                break
-            lines = again
-        return lines
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(folder: Path, extra: list[str]) -> Server:
-    for _ in range(3):
-        port = free_port()
-        log = folder / "requests.log"
-        stderr_path = folder / "serve.stderr"
-        with stderr_path.open("wb") as stderr:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(SERVE_PY),
-                    "--root",
-                    str(MIRROR_ROOT),
-                    "--port",
-                    str(port),
-                    "--log",
-                    str(log),
-                    *extra,
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
-        server = Server(f"http://127.0.0.1:{port}", log, process)
-        deadline = time.monotonic() + 15.0
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{server.url}/README.md", timeout=1.0) as response:
-                    if response.status == 200:
-                        return server
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.05)
-        server.stop()
-        message = stderr_path.read_text(encoding="utf-8", errors="replace")
-        if "in use" not in message:
-            raise SystemExit(f"bench_refresh: serve.py did not answer on {server.url}: {message[-2000:]}")
-    raise SystemExit("bench_refresh: no free port for serve.py")
+def start_server(folder: Path, extra: list[str]) -> MirrorServer:
+    try:
+        return start_mirror_server(MIRROR_ROOT, folder, extra)
+    except MirrorServerError as e:
+        raise SystemExit(f"bench_refresh: {e}") from None
 
 
 @dataclass(frozen=True)
@@ -145,7 +75,7 @@ class Run:
             print(f"  ABORTED: {s['aborted']}")
 
 
-def refresh(name: str, server: Server, db: Path, archive: Path, delay: float, *extra: str) -> Run:
+def refresh(name: str, server: MirrorServer, db: Path, archive: Path, delay: float, *extra: str) -> Run:
     argv = [
         "refresh",
         "--mirror",

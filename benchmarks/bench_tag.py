@@ -33,14 +33,11 @@ import os
 import random
 import resource
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +46,8 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
+
+from pipeline.mirror import MirrorServerError, start_mirror_server  # noqa: E402
 
 MIRROR_ROOT = REPO_ROOT.parent / "shared" / "rada-mirror"
 SERVE_PY = MIRROR_ROOT / "serve.py"
@@ -287,44 +286,16 @@ def run_child(mode: str, db: Path, args: argparse.Namespace, extra: Sequence[str
 
 
 # -- the store ------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def mirror_server(folder: Path) -> Iterator[str]:
-    port = free_port()
-    stderr_path = folder / "serve.stderr"
-    with stderr_path.open("wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, str(SERVE_PY), "--root", str(MIRROR_ROOT), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 15.0
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/README.md", timeout=1.0) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    message = stderr_path.read_text(encoding="utf-8", errors="replace")[-2000:]
-                    raise SystemExit(f"bench_tag: serve.py did not answer on {url}: {message}") from None
-                time.sleep(0.05)
-        yield url
+        server = start_mirror_server(MIRROR_ROOT, folder)
+    except MirrorServerError as e:
+        raise SystemExit(f"bench_tag: {e}") from None
+    try:
+        yield server.url
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+        server.stop()
 
 
 def build_store(folder: Path) -> Path | None:

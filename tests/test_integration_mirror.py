@@ -12,13 +12,10 @@ import datetime as dt
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from pipeline.mirror import MirrorServer, MirrorServerError, free_port, start_mirror_server
 
 pytestmark = pytest.mark.integration
 
@@ -108,28 +107,6 @@ def _parse_mirror_readme(text: str) -> MirrorFacts:
 # Running the mirror server and the CLI
 
 
-@dataclass
-class MirrorServer:
-    url: str
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def log_lines(self) -> list[str]:
-        return self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else []
-
-    def settled_log_lines(self, timeout: float = 3.0) -> list[str]:
-        """The log once it stops growing: the server writes a line just after it sent the response."""
-        deadline = time.monotonic() + timeout
-        lines = self.log_lines()
-        while time.monotonic() < deadline:
-            time.sleep(0.15)
-            again = self.log_lines()
-            if len(again) == len(lines):
-                return again
-            lines = again
-        return lines
-
-
 @dataclass(frozen=True)
 class LogEntry:
     method: str
@@ -147,66 +124,11 @@ def _log_entries(lines: list[str]) -> list[LogEntry]:
     return entries
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/README.md", timeout=1.0) as response:
-            return int(response.status) == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _start_server(folder: Path, *extra: str) -> MirrorServer:
-    """serve.py on a free port; retried on another port if the one picked was taken meanwhile."""
-    for attempt in range(3):
-        port = _free_port()
-        log = folder / f"requests-{port}.log"
-        stderr_path = folder / f"serve-{port}.stderr"
-        with stderr_path.open("wb") as stderr:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(SERVE_PY),
-                    "--root",
-                    str(MIRROR_ROOT),
-                    "--port",
-                    str(port),
-                    "--log",
-                    str(log),
-                    *extra,
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-                cwd=REPO_ROOT,
-            )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 15.0
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            if _answers(url):
-                return MirrorServer(url, log, process)
-            time.sleep(0.05)
-        _stop_server(process)
-        message = stderr_path.read_text(encoding="utf-8", errors="replace")
-        if "in use" not in message or attempt == 2:
-            pytest.fail(f"serve.py did not answer on {url} (exit {process.returncode}): {message[-2000:]}")
-    raise AssertionError("unreachable")
-
-
-def _stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    try:
+        return start_mirror_server(MIRROR_ROOT, folder, extra, cwd=REPO_ROOT)
+    except MirrorServerError as e:
+        pytest.fail(str(e))
 
 
 @dataclass(frozen=True)
@@ -312,14 +234,14 @@ def facts(mirror_present: None) -> MirrorFacts:
 def mirror(mirror_present: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
     server = _start_server(tmp_path_factory.mktemp("mirror"))
     yield server
-    _stop_server(server.process)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
 def faulty_mirror(mirror_present: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MirrorServer]:
     server = _start_server(tmp_path_factory.mktemp("faulty-mirror"), *FAULTS)
     yield server
-    _stop_server(server.process)
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -520,7 +442,7 @@ def test_unreachable_mirror_exits_3_and_keeps_the_store(corpus: Corpus, tmp_path
         source.backup(target)
     before = stored_editions(db)
     assert len(before) == 20
-    closed = f"http://127.0.0.1:{_free_port()}"  # bound once, then closed: nobody listens there
+    closed = f"http://127.0.0.1:{free_port()}"  # bound once, then closed: nobody listens there
 
     result = refresh(closed, db, tmp_path / "raw")
     assert result.code == 3, result.describe()
