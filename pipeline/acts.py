@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from pathlib import Path
 
+from pipeline.datafiles import read_config_toml
 from pipeline.errors import ConfigError
 from pipeline.records import TrackedAct
 
@@ -32,12 +32,7 @@ def validate_nreg(nreg: str) -> str:
 
 
 def load_acts(path: Path = DEFAULT_ACTS_FILE) -> list[TrackedAct]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError("the list of tracked acts is missing", path=str(path)) from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"malformed TOML: {e}", path=str(path)) from e
+    data = read_config_toml(path, "list of tracked acts")
     entries = data.get("act", [])
     if not isinstance(entries, list):
         raise ConfigError("expected [[act]] tables", path=str(path))

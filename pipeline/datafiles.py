@@ -22,3 +22,13 @@ def load_data_toml(name: str, path: Path | None, what: str) -> tuple[dict[str, A
         return tomllib.loads(text), where
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ConfigError(f"cannot read the {what}: {e}", path=where) from e
+
+
+def read_config_toml(path: Path, what: str) -> dict[str, Any]:
+    """A user's configuration file (tracked acts, instruments): missing and malformed are errors naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise ConfigError(f"the {what} is missing", path=str(path)) from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"malformed TOML: {e}", path=str(path)) from e

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.acts import write_atomic
+from pipeline.datafiles import read_config_toml
 from pipeline.errors import ConfigError
 
 DEFAULT_INSTRUMENTS_FILE = Path("corpora/instruments.toml")
@@ -38,12 +38,7 @@ class Instrument:
 
 
 def load_instruments(path: Path = DEFAULT_INSTRUMENTS_FILE) -> list[Instrument]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as e:
-        raise ConfigError("the instrument registry is missing", path=str(path)) from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"malformed TOML: {e}", path=str(path)) from e
+    data = read_config_toml(path, "instrument registry")
     found: list[Instrument] = []
     seen: set[str] = set()
     for i, entry in enumerate(data.get("instrument", []), 1):
