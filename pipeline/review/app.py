@@ -21,7 +21,15 @@ from starlette.middleware.sessions import SessionMiddleware
 from pipeline.errors import NormgapError
 from pipeline.ids import parse_provision_id
 from pipeline.instruments import load_instruments
-from pipeline.review.db import DECISIONS, check_login, current_decisions, history, record_decision, review_state
+from pipeline.review.db import (
+    DECISIONS,
+    check_login,
+    history,
+    record_decision,
+    review_state,
+    reviewed_status,
+    with_reviews,
+)
 from pipeline.search import build_match
 from pipeline.store import Store
 from pipeline.tagging.registry import registry_cached
@@ -129,11 +137,8 @@ def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corp
         return str(name)
 
     def rows_with_state(s: Store) -> list[dict[str, Any]]:
-        decisions = current_decisions(s)
         rows = []
-        for a in latest_alignments(s):
-            d = decisions.get(a["provision"])
-            state = review_state(s, d, a["text_sha256"])
+        for a, d, state in with_reviews(s, latest_alignments(s)):
             agencies = {ag for ag, _ in a["norms"]} | {
                 act_agency.get(c["provision"].split("#")[0], "") for c in a["candidates"][:3]
             }
@@ -144,7 +149,7 @@ def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corp
                     "state": state,
                     "agencies": sorted(x for x in agencies if x),
                     "topics": topics.get(a["instrument"], ()),
-                    "effective": d.status if d is not None and state == "reviewed" else a["status"],
+                    "effective": reviewed_status(d, state) or a["status"],
                 }
             )
         return rows

@@ -9,6 +9,7 @@ import hmac
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,3 +185,20 @@ def review_state(store: Store, decision: Decision | None, current_text_sha: str 
         if current_national_hash(store, pid) != h:
             return "needs_re_review"
     return "reviewed"
+
+
+def reviewed_status(decision: Decision | None, state: str) -> str | None:
+    """The reviewer's status when it still holds (overrides the machine's), else None."""
+    return decision.status if decision is not None and state == "reviewed" else None
+
+
+def with_reviews(
+    store: Store, alignments: Iterable[dict[str, Any]]
+) -> list[tuple[dict[str, Any], Decision | None, str]]:
+    """Each alignment with its current decision and review state."""
+    decisions = current_decisions(store)
+    out = []
+    for a in alignments:
+        d = decisions.get(a["provision"])
+        out.append((a, d, review_state(store, d, a["text_sha256"])))
+    return out

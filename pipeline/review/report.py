@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.acts import write_atomic
 from pipeline.balance import AgencyBalance, balance, collect_norms
 from pipeline.review.app import latest_alignments
-from pipeline.review.db import current_decisions, review_state
+from pipeline.review.db import reviewed_status, with_reviews
 from pipeline.store import Store
 
 STATUSES = ("implemented", "partial", "not_implemented", "not_applicable")
@@ -27,12 +27,9 @@ MODALITIES = ("task", "power", "duty", "prohibition")
 
 
 def report_rows(store: Store) -> list[dict[str, Any]]:
-    decisions = current_decisions(store)
     rows = []
-    for a in latest_alignments(store):
-        d = decisions.get(a["provision"])
-        state = review_state(store, d, a["text_sha256"])
-        reviewed = d.status if d is not None and state == "reviewed" else None
+    for a, d, state in with_reviews(store, latest_alignments(store)):
+        reviewed = reviewed_status(d, state)
         rows.append(
             {
                 "instrument": a["instrument"],
