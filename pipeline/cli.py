@@ -14,6 +14,7 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from pipeline import __version__
 from pipeline.acts import DEFAULT_ACTS_FILE, add_act, load_acts, remove_act, save_acts
 from pipeline.errors import NetworkUnavailableError, NormgapError, NotFoundInStoreError
 from pipeline.records import ActOutcome, ParsedAct, TrackedAct
-from pipeline.schedule import LockedError, run_lock
+from pipeline.schedule import LockedError, store_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_NOT_FOUND, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 DEFAULT_OUTPUTS = Path("outputs")
@@ -59,14 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="Exit codes: 0 ok, 1 some items failed, 2 bad usage or input, 3 portal unreachable, "
         "4 unknown act or provision, 5 another run holds the lock. "
-        "Database: --db, else $NORMGAP_DB, else corpora/corpus.sqlite.",
+        "Database: --db, else $NORMGAP_DB, else corpora/corpus.sqlite; a SQLite file or a shared PostgreSQL "
+        "database given as postgresql://user:password@host:port/dbname.",
     )
     parser.add_argument("--version", action="version", version=f"normgap {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", metavar="PATH", help="corpus database (default: $NORMGAP_DB or corpora/corpus.sqlite)")
+        p.add_argument(
+            "--db",
+            metavar="PATH|URL",
+            help="corpus database: a SQLite file or postgresql://user@host:port/dbname "
+            "(default: $NORMGAP_DB or corpora/corpus.sqlite)",
+        )
         return p
 
     def with_fetch(p: argparse.ArgumentParser) -> None:
@@ -299,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = ev.add_parser("alignment", help="recall@k, mrr, gap_f1, status_accuracy against the stored corpus")
     e.add_argument("--gold", type=Path, required=True)
-    e.add_argument("--db", metavar="PATH")
+    e.add_argument("--db", metavar="PATH|URL", help="corpus database (a SQLite file or a postgresql:// URL)")
     e.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE)
     e.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
     e.add_argument("--json", action="store_true")
@@ -505,11 +512,11 @@ def _print_refresh_summary(outcomes: Sequence[ActOutcome], summary: dict[str, An
     )
 
 
-def _lock_path(args: argparse.Namespace) -> Path:
+def _lock(args: argparse.Namespace) -> AbstractContextManager[None]:
+    """One run at a time per store: a lock file beside a SQLite file, an advisory lock in a PostgreSQL store."""
     from pipeline.store import resolve_db
 
-    db = resolve_db(getattr(args, "db", None))
-    return Path(db).parent / ".normgap.lock" if "://" not in db else Path("corpora/.normgap.lock")
+    return store_lock(resolve_db(getattr(args, "db", None)))
 
 
 def _log_to_file(args: argparse.Namespace) -> None:
@@ -524,13 +531,13 @@ def _log_to_file(args: argparse.Namespace) -> None:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     _log_to_file(args)
-    with run_lock(_lock_path(args)):
+    with _lock(args):
         return _refresh(args)[0]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     _log_to_file(args)
-    with run_lock(_lock_path(args)):
+    with _lock(args):
         return _run(args)
 
 
@@ -705,14 +712,14 @@ def _subtree_or_empty(store: Any, edition: Any, eid: str) -> list[Any]:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from pipeline.search import build_match
+    from pipeline.search import build_query
     from pipeline.store import open_store
 
-    match = build_match(args.query)
-    if not match:
+    query = build_query(args.query)
+    if not query:
         raise NormgapError(f"nothing to search for in {args.query!r}")
     with open_store(args.db) as store:
-        hits = store.search(match, limit=args.limit, work_id=args.act, all_editions=args.all_editions)
+        hits = store.search(query, limit=args.limit, work_id=args.act, all_editions=args.all_editions)
     if args.json:
         _out(
             json.dumps(
@@ -1324,12 +1331,13 @@ def cmd_review(args: argparse.Namespace) -> int:
     import uvicorn
 
     from pipeline.review.app import create_app, load_secret
-    from pipeline.store import open_store, resolve_db
+    from pipeline.store import local_folder, open_store, resolve_db
 
     db = resolve_db(args.db)
     with open_store(db):
         pass  # migrate before serving
-    secret = load_secret(Path(db).parent / "review-secret")
+    # with a shared PostgreSQL store, give every machine's app the same NORMGAP_SECRET or keep this file apart
+    secret = load_secret(local_folder(db) / "review-secret")
     app = create_app(db, secret=secret, instruments_file=args.instruments_file)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         _err(f"normgap: warning: serving on {args.host}, reachable from other machines")
@@ -1549,7 +1557,7 @@ def cmd_interactions(args: argparse.Namespace) -> int:
 # -- scheduled update ------------------------------------------------------------------------------
 def cmd_update(args: argparse.Namespace) -> int:
     _log_to_file(args)
-    with run_lock(_lock_path(args)):
+    with _lock(args):
         return _update(args)
 
 

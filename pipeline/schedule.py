@@ -1,7 +1,9 @@
 """Unattended runs: a lock so two runs never overlap, the portal's change list, and the change report.
 
-The lock is an advisory lock (fcntl) on a file beside the database: it is released when the process ends,
-however it ends, so a crashed run never blocks the next one.
+The lock is an advisory lock: on a SQLite store an fcntl lock on a file beside the database; on a PostgreSQL
+store a session-level advisory lock in the database itself, so runs on two machines that share the store
+exclude each other too. Either is released when the process ends, however it ends (the server ends the
+session of a dead client), so a crashed run never blocks the next one.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pipeline.acts import write_atomic
 from pipeline.diff import diff_provisions
 from pipeline.errors import NormgapError
 from pipeline.records import ChangedAct
-from pipeline.store import EditionRow, Store
+from pipeline.store import EditionRow, Store, is_postgres_url, local_folder, mask_url
 from pipeline.tagging.tagger import UnitResult
 
 
@@ -49,6 +51,23 @@ def run_lock(path: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+@contextmanager
+def store_lock(db: str) -> Iterator[None]:
+    """The run lock of the store at `db` (a SQLite file or a PostgreSQL URL)."""
+    if not is_postgres_url(db):
+        with run_lock(local_folder(db) / ".normgap.lock"):
+            yield
+        return
+    from pipeline.store.postgresql import advisory_lock
+
+    with advisory_lock(db, "run") as holder:
+        if holder is not None:
+            raise LockedError(
+                f"another normgap run is in progress ({holder}); not starting a second one", path=mask_url(db)
+            )
+        yield
 
 
 def changed_since(entries: Sequence[ChangedAct], since: dt.date) -> set[str]:

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from pipeline.store.fts import SearchQuery, Term
 from pipeline.text import search_form
 
 log = logging.getLogger(__name__)
@@ -41,23 +42,21 @@ def word_forms(word: str) -> tuple[str, ...]:
     return tuple(forms[:_MAX_FORMS])
 
 
-def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
-
-
-def build_match(query: str) -> str:
-    """An FTS5 MATCH expression: every word must occur in any of its forms; "quoted phrases" match exactly."""
+def build_query(query: str) -> SearchQuery:
+    """Every word must occur in any of its forms; "quoted phrases" match exactly. Each backend of the store
+    renders this (FTS5 MATCH on SQLite, a tsquery on PostgreSQL)."""
     folded = search_form(query)
-    parts: list[str] = []
+    groups: list[tuple[Term, ...]] = []
     for phrase in _PHRASE.findall(folded):
         words = _WORD.findall(phrase)
         if words:
-            parts.append(_quote(" ".join(words)))
+            groups.append((Term(" ".join(words)),))
     rest = _PHRASE.sub(" ", folded)
     for word in _WORD.findall(rest):
         forms = word_forms(word)
         if len(forms) == 1 and _analyzer() is None and len(word) > 5:
-            parts.append(_quote(word[:-2]) + "*")
+            # no dictionary: a stem as prefix catches most endings
+            groups.append((Term(word[:-2], prefix=True),))
         else:
-            parts.append("(" + " OR ".join(_quote(f) for f in forms) + ")")
-    return " AND ".join(parts)
+            groups.append(tuple(Term(f) for f in forms))
+    return SearchQuery(tuple(groups), source=query)

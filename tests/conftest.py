@@ -1,8 +1,13 @@
-"""Shared test helpers: fixture paths and the location of ../shared (tests that need it skip without it)."""
+"""Shared test helpers: fixture paths, the location of ../shared (tests that need it skip without it), and
+stores on either backend (PostgreSQL from $NORMGAP_TEST_PG, which `.ci/postgres start` prints)."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -22,3 +27,57 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def law_html() -> str:
     return (FIXTURES / "law-print.htm").read_text(encoding="utf-8")
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------------------------
+PG_ENV = "NORMGAP_TEST_PG"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"postgres: needs a PostgreSQL server at ${PG_ENV} (skipped without one, but fails under CI)"
+    )
+
+
+def postgres_url() -> str:
+    """$NORMGAP_TEST_PG; without it skip, except under CI, whose .ci/run starts a server: there it is a failure."""
+    url = os.environ.get(PG_ENV)
+    if url:
+        return url
+    reason = f'needs a PostgreSQL server: run `eval "$(.ci/postgres start)"`, which sets {PG_ENV}'
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; under CI .ci/run must have started one (see its output for why not)", pytrace=False)
+    pytest.skip(reason)
+
+
+def with_schema(url: str, schema: str) -> str:
+    """The URL with a search_path of one schema: the store's tables go there."""
+    option = quote(f"-csearch_path={schema}", safe="")
+    return f"{url}{'&' if '?' in url else '?'}options={option}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL store URL in a fresh schema of its own, dropped after the test."""
+    import psycopg
+
+    base = postgres_url()
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield with_schema(base, schema)
+    finally:
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store's location on each backend: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "corpus.sqlite")

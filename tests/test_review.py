@@ -58,9 +58,9 @@ def _edition(parsed: ParsedAct, old: str, new: str) -> ParsedAct:
 
 
 @pytest.fixture
-def db(tmp_path: Path, law_html: str) -> Path:
-    path = tmp_path / "c.sqlite"
-    with Store(path) as store:
+def db(db_location: str, tmp_path: Path, law_html: str) -> str:
+    """A store with one act, its comparison with a convention, tags and two reviewers, on each backend."""
+    with Store(db_location) as store:
         store.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
         parsed = _edition(
             parse_print_html(law_html),
@@ -72,12 +72,12 @@ def db(tmp_path: Path, law_html: str) -> Path:
         tag_store(store, Tagger())
         add_user(store, "alice", "correct horse")
         add_user(store, "bob", "battery staple")
-    return path
+    return db_location
 
 
-def client(db: Path) -> TestClient:
+def client(db: str) -> TestClient:
     return TestClient(
-        create_app(str(db), secret="test-secret", instruments_file=Path("missing.toml")), follow_redirects=False
+        create_app(db, secret="test-secret", instruments_file=Path("missing.toml")), follow_redirects=False
     )
 
 
@@ -93,14 +93,14 @@ def login(c: TestClient, user: str = "alice", password: str = "correct horse") -
     assert r.status_code == 303 and r.headers["location"] == "/"
 
 
-def test_pages_need_a_reviewer(db: Path) -> None:
+def test_pages_need_a_reviewer(db: str) -> None:
     c = client(db)
     for path in ("/", f"/flag?id={FLAG}", "/search?q=митні", "/matrix"):
         r = c.get(path)
         assert r.status_code == 303 and r.headers["location"] == "/login"
 
 
-def test_login_checks_password_and_csrf(db: Path) -> None:
+def test_login_checks_password_and_csrf(db: str) -> None:
     c = client(db)
     assert c.post("/login", data={"username": "alice", "password": "correct horse"}).status_code == 403
     token = csrf_of(c.get("/login").text)
@@ -110,7 +110,7 @@ def test_login_checks_password_and_csrf(db: Path) -> None:
     assert c.get("/").status_code == 200
 
 
-def test_queue_lists_and_filters_flags(db: Path) -> None:
+def test_queue_lists_and_filters_flags(db: str) -> None:
     c = client(db)
     login(c)
     page = c.get("/").text
@@ -121,7 +121,7 @@ def test_queue_lists_and_filters_flags(db: Path) -> None:
     assert rows and all("%23" in r for r in rows)
 
 
-def test_flag_page_shows_both_sides_escaped(db: Path) -> None:
+def test_flag_page_shows_both_sides_escaped(db: str) -> None:
     c = client(db)
     login(c)
     page = c.get("/flag", params={"id": FLAG}).text
@@ -132,7 +132,7 @@ def test_flag_page_shows_both_sides_escaped(db: Path) -> None:
     assert '<span class="agency" title="customs">митні органи</span>' in page.replace("Митні", "митні")
 
 
-def test_decisions_need_csrf_are_kept_with_history(db: Path) -> None:
+def test_decisions_need_csrf_are_kept_with_history(db: str) -> None:
     c = client(db)
     login(c)
     token = csrf_of(c.get("/flag", params={"id": FLAG}).text)
@@ -164,7 +164,7 @@ def test_decisions_need_csrf_are_kept_with_history(db: Path) -> None:
     assert rows[FLAG]["status"] == "partial" and rows[FLAG]["reviewed_status"] == "partial"
 
 
-def test_refresh_that_changes_a_text_asks_for_re_review(db: Path, law_html: str) -> None:
+def test_refresh_that_changes_a_text_asks_for_re_review(db: str, law_html: str) -> None:
     with Store(db) as store:
         record_decision(
             store,
@@ -186,7 +186,7 @@ def test_refresh_that_changes_a_text_asks_for_re_review(db: Path, law_html: str)
         assert [d.decision for d in history(store, FLAG)] == ["implemented"]  # and it is not lost
 
 
-def test_two_reviewers_at_once_lose_nothing(db: Path) -> None:
+def test_two_reviewers_at_once_lose_nothing(db: str) -> None:
     clients = {name: client(db) for name in ("alice", "bob")}
     login(clients["alice"])
     login(clients["bob"], "bob", "battery staple")
@@ -212,7 +212,7 @@ def test_two_reviewers_at_once_lose_nothing(db: Path) -> None:
         assert current_decisions(store)[FLAG].decision == "confirm_gap"
 
 
-def test_report_opens_from_disk(db: Path, tmp_path: Path) -> None:
+def test_report_opens_from_disk(db: str, tmp_path: Path) -> None:
     with Store(db) as store:
         paths = write_report(store, tmp_path / "report")
     page = paths[0].read_text(encoding="utf-8")
@@ -232,7 +232,7 @@ def test_user_accounts(tmp_path: Path) -> None:
         assert row["password_hash"].startswith("scrypt$") and "long enough" not in row["password_hash"]
 
 
-def test_confirmed_decisions_override_the_machine_in_the_concordance(db: Path, tmp_path: Path) -> None:
+def test_confirmed_decisions_override_the_machine_in_the_concordance(db: str, tmp_path: Path) -> None:
     import csv
     import hashlib
 

@@ -1,10 +1,12 @@
-"""The SQLite store: migrations, one transaction per edition, nothing overwritten, search, subtrees."""
+"""The store, on SQLite and on PostgreSQL: migrations, one transaction per edition, nothing overwritten,
+search, subtrees."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ import pytest
 from pipeline.errors import NotFoundInStoreError, StoreError
 from pipeline.parse import parse_print_html
 from pipeline.records import ParsedAct, TrackedAct
-from pipeline.search import build_match
+from pipeline.search import build_query
 from pipeline.store import Store, open_store
 
 D1, D2 = dt.date(2021, 3, 1), dt.date(2022, 4, 1)
@@ -24,10 +26,11 @@ def parsed(law_html: str) -> ParsedAct:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "corpus.sqlite")
+def store(db_location: str) -> Iterator[Store]:
+    s = Store(db_location)
     s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу", "test"))
-    return s
+    yield s
+    s.close()
 
 
 def _amended(parsed: ParsedAct) -> ParsedAct:
@@ -37,8 +40,9 @@ def _amended(parsed: ParsedAct) -> ParsedAct:
     return dataclasses.replace(parsed, provisions=provisions)
 
 
-def test_schema_is_migrated_and_wal(store: Store) -> None:
-    assert store.schema_version() == 4
+def test_schema_is_migrated_and_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path / "corpus.sqlite")
+    assert store.schema_version() == 5
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     expected = {"works", "editions", "provisions", "notes", "tag_results", "unit_tags", "edition_tagging"}
     expected |= {"alignments", "decisions", "users"}
@@ -95,7 +99,7 @@ def test_edition_in_force_at_a_date(store: Store, parsed: ParsedAct) -> None:
 def test_a_failed_write_leaves_nothing_behind(store: Store, parsed: ParsedAct) -> None:
     store.save_edition("100-20", D1, parsed)
     broken = dataclasses.replace(parsed, provisions=(*parsed.provisions, parsed.provisions[0]))  # dup id
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StoreError, match="nothing written"):
         store.save_edition("100-20", D2, _amended(broken))
     assert [e.date for e in store.editions("100-20")] == [D1]
     count = store.conn.execute("SELECT COUNT(*) FROM provisions").fetchone()[0]
@@ -126,15 +130,15 @@ def test_subtree_of_an_article_and_of_a_part(store: Store, parsed: ParsedAct) ->
 )
 def test_search_is_lemma_and_apostrophe_insensitive(store: Store, parsed: ParsedAct, query: str, expected: str) -> None:
     store.save_edition("100-20", D2, parsed)
-    hits = [h.eid for h in store.search(build_match(query), limit=50)]
+    hits = [h.eid for h in store.search(build_query(query), limit=50)]
     assert expected in hits
 
 
 def test_search_defaults_to_the_newest_edition(store: Store, parsed: ParsedAct) -> None:
     store.save_edition("100-20", D1, parsed)
     store.save_edition("100-20", D2, _amended(parsed))
-    newest = store.search(build_match("невідкладно"), limit=10)
-    every = store.search(build_match("невідкладно"), limit=10, all_editions=True)
+    newest = store.search(build_query("невідкладно"), limit=10)
+    every = store.search(build_query("невідкладно"), limit=10, all_editions=True)
     assert newest == []
     assert [h.edition_date for h in every] == [D1]
 

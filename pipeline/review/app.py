@@ -30,8 +30,9 @@ from pipeline.review.db import (
     reviewed_status,
     with_reviews,
 )
-from pipeline.search import build_match
-from pipeline.store import Store
+from pipeline.search import build_query
+from pipeline.store import Store, open_store
+from pipeline.store.core import ALIGNMENT_COLUMNS
 from pipeline.tagging.registry import registry_cached
 from pipeline.tagging.tagger import UnitResult
 
@@ -53,11 +54,14 @@ def load_secret(path: Path) -> str:
     return secret
 
 
+_COLUMNS = ", ".join(f"a.{c.strip()}" for c in ALIGNMENT_COLUMNS.split(","))
+
+
 def latest_alignments(store: Store) -> list[dict[str, Any]]:
     rows = store.conn.execute(
-        "SELECT a.* FROM alignments a JOIN "
+        f"SELECT {_COLUMNS} FROM alignments a JOIN "
         "(SELECT provision, MAX(computed_at) AS t FROM alignments GROUP BY provision) m "
-        "ON m.provision = a.provision AND m.t = a.computed_at ORDER BY a.instrument, a.rowid"
+        "ON m.provision = a.provision AND m.t = a.computed_at ORDER BY a.instrument, a.id"
     ).fetchall()
     out = []
     seen: set[str] = set()
@@ -76,7 +80,9 @@ def latest_alignments(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corpora/instruments.toml")) -> FastAPI:
+def create_app(db: str, *, secret: str, instruments_file: Path = Path("corpora/instruments.toml")) -> FastAPI:
+    """The app on one store: a SQLite file or a PostgreSQL URL, opened anew for each request (several app
+    processes, on several machines with PostgreSQL, can serve one store)."""
     app = FastAPI(title="normgap review", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, same_site="strict", https_only=False, session_cookie="normgap_session"
@@ -88,7 +94,7 @@ def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corp
     act_agency = registry_cached().act_agency
 
     def store() -> Store:
-        return Store(db_path)
+        return open_store(db)
 
     def csrf_token(request: Request) -> str:
         token = request.session.get("csrf")
@@ -281,7 +287,7 @@ def create_app(db_path: str, *, secret: str, instruments_file: Path = Path("corp
         if q.strip():
             with store() as s:
                 try:
-                    hits = s.search(build_match(q), limit=30)
+                    hits = s.search(build_query(q), limit=30)
                 except NormgapError:
                     hits = []
         return page(request, "search.html", q=q, hits=hits)

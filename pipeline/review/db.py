@@ -143,9 +143,9 @@ def record_decision(
             raise NotFoundInStoreError(f"no such national provision {pid}", provision=pid)
         hashes[pid] = h
     with store.transaction() as c:
-        cur = c.execute(
+        row = c.execute(
             "INSERT INTO decisions(provision, decision, implemented_by, missing, comment, reviewer, created_at, "
-            "text_sha256, national_hashes) VALUES (?,?,?,?,?,?,?,?,?)",
+            "text_sha256, national_hashes) VALUES (?,?,?,?,?,?,?,?,?) RETURNING *",
             (
                 provision,
                 decision,
@@ -157,8 +157,7 @@ def record_decision(
                 text_sha256,
                 json.dumps(hashes),
             ),
-        )
-        row = c.execute("SELECT * FROM decisions WHERE id = ?", (cur.lastrowid,)).fetchone()
+        ).fetchall()[0]
     return _decision(row)
 
 

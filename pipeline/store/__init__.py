@@ -1,14 +1,29 @@
-"""The corpus store. SQLite by default; the location comes from --db, then NORMGAP_DB, then the default."""
+"""The corpus store: a SQLite file by default, or a shared PostgreSQL database (`postgresql://user@host/db`).
+
+The location comes from --db, then NORMGAP_DB, then the default file.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from pipeline.errors import StoreError
-from pipeline.store.sqlite import DEFAULT_DB, EditionRow, SearchHit, Store, edition_text_hash
+from pipeline.store.backend import Row, is_postgres_url, mask_url
+from pipeline.store.core import DEFAULT_DB, EditionRow, SearchHit, Store, edition_text_hash
 
-__all__ = ["DEFAULT_DB", "EditionRow", "SearchHit", "Store", "edition_text_hash", "open_store", "resolve_db"]
+__all__ = [
+    "DEFAULT_DB",
+    "EditionRow",
+    "Row",
+    "SearchHit",
+    "Store",
+    "edition_text_hash",
+    "is_postgres_url",
+    "local_folder",
+    "mask_url",
+    "open_store",
+    "resolve_db",
+]
 
 
 def resolve_db(db: str | None) -> str:
@@ -16,9 +31,13 @@ def resolve_db(db: str | None) -> str:
 
 
 def open_store(db: str | None = None) -> Store:
-    location = resolve_db(db)
-    if "://" in location and not location.startswith("sqlite://"):
-        raise StoreError(f"unsupported database URL (only SQLite files are supported so far): {location}")
-    if location.startswith("sqlite://"):
-        location = location.removeprefix("sqlite://")
-    return Store(Path(location) if location != ":memory:" else location)
+    """The store at --db (a file or a URL), else $NORMGAP_DB, else the default file; migrated to this version."""
+    return Store(resolve_db(db))
+
+
+def local_folder(db: str) -> Path:
+    """The folder for this machine's files that go with a store (lock file, review secret): beside a SQLite file;
+    for a server database, the default corpus folder."""
+    if "://" in db and not db.startswith("sqlite://"):
+        return DEFAULT_DB.parent
+    return Path(db.removeprefix("sqlite://")).parent
