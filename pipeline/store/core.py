@@ -596,10 +596,10 @@ class Store:
         ids = self.backend.new_ids("provisions", "id", len(provisions))
         rows = []
         fts = []
-        for rowid, p in zip(ids, provisions, strict=True):
+        for provision_id, p in zip(ids, provisions, strict=True):
             rows.append(
                 (
-                    rowid,
+                    provision_id,
                     edition_id,
                     p.eid,
                     p.kind,
@@ -615,7 +615,7 @@ class Store:
             )
             body = search_form(" ".join(x for x in (p.heading, p.text) if x))
             if body:
-                fts.append((rowid, body))
+                fts.append((provision_id, body))
         c.executemany(
             "INSERT INTO provisions(id, edition_id, eid, kind, number, heading, text, parent, ord, anchor, excluded, "
             "text_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"(?:[^\W_]|')+")
-# PostgreSQL refuses lexemes over 2 KiB and stores positions up to 16383 (larger ones are clamped)
+# PostgreSQL refuses lexemes over 2 KiB, clamps positions to 16383 and keeps the first 256 positions of a
+# lexeme: a phrase beyond those (a provision of more than 16383 words, or a word repeated 256 times before
+# it) is found by SQLite but not by PostgreSQL. Single words are found on both.
 _MAX_LEXEME_BYTES = 2046
 _MAX_POSITION = 16383
 
