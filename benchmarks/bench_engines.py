@@ -18,9 +18,15 @@ from pathlib import Path
 
 def main() -> None:
     from pipeline.acts import load_acts
-    from pipeline.align.compare import Comparator
-    from pipeline.align.index import build_index
-    from pipeline.align.run import DASK_CHUNK, _align_on_dask, align_units, comparison_units
+    from pipeline.align.embed import Embedder, VectorCache, cache_path
+    from pipeline.align.run import (
+        DASK_CHUNK,
+        _align_on_dask,
+        align_units,
+        comparison_units,
+        make_comparator,
+        unit_vectors,
+    )
     from pipeline.align.thesaurus import default_thesaurus
     from pipeline.errors import NormgapError
     from pipeline.instruments import load_instruments
@@ -44,14 +50,16 @@ def main() -> None:
             print(f"skipped {inst.slug}: not in the store")
 
     t = time.perf_counter()
-    index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
-    comparator = Comparator(index, thesaurus)
-    print(f"index of national articles: {time.perf_counter() - t:.1f} s ({len(index.docs)} articles)")
-    jobs = [(i, comparison_units(store.provisions(store.edition_at(i.slug).edition_id))) for i in instruments]
-    print(f"{len(jobs)} instruments, {sum(len(u) for _, u in jobs)} provisions, Dask chunks of {DASK_CHUNK}")
+    comparator = make_comparator(store, acts, thesaurus, embedder=Embedder(VectorCache(cache_path())))
+    print(f"index of national articles (embeddings from the cache): {time.perf_counter() - t:.1f} s")
+    jobs = []
+    for i in instruments:
+        units = comparison_units(store.provisions(store.edition_at(i.slug).edition_id))
+        jobs.append((i, units, unit_vectors(comparator, units)))
+    print(f"{len(jobs)} instruments, {sum(len(u) for _, u, _ in jobs)} provisions, Dask chunks of {DASK_CHUNK}")
 
     t = time.perf_counter()
-    local = [align_units(comparator, i.slug, i.force, i.topics, u) for i, u in jobs]
+    local = [align_units(comparator, i.slug, i.force, i.topics, u, v) for i, u, v in jobs]
     print(f"local align: {time.perf_counter() - t:.1f} s")
 
     t = time.perf_counter()

@@ -50,6 +50,13 @@ def _err(text: str) -> None:
 
 
 # -- argument parser -------------------------------------------------------------------------------
+NO_EMBEDDINGS_HELP = (
+    "align on lexical signals only, without the multilingual embedding model (its vectors are cached in "
+    "corpora/cache/ or $NORMGAP_EMBEDDINGS: the first comparison embeds every article, about 5 minutes on "
+    "2 cores, later ones only what changed)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="normgap",
@@ -129,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     with_fetch(p)
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="output folder (default outputs/)")
+    p.add_argument("--no-embeddings", action="store_true", help=NO_EMBEDDINGS_HELP)
     p.set_defaults(func=cmd_run)
 
     p = with_db(
@@ -143,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     with_fetch(p)
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS, help="output folder (default outputs/)")
+    p.add_argument("--no-embeddings", action="store_true", help=NO_EMBEDDINGS_HELP)
     p.set_defaults(func=cmd_update)
 
     p = with_db(sub.add_parser("status", help="per act: editions, articles, last refresh, last error"))
@@ -301,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: the scheduler address")
     p.add_argument("--workers", type=int, default=2, help="with a local Dask cluster: worker processes")
+    p.add_argument("--no-embeddings", action="store_true", help=NO_EMBEDDINGS_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
 
@@ -311,7 +321,26 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
     e.add_argument("--json", action="store_true")
     e.add_argument("--details", action="store_true", help="also list each line's candidates and status")
+    e.add_argument("--no-embeddings", action="store_true", help=NO_EMBEDDINGS_HELP)
     e.set_defaults(func=cmd_evaluate_alignment)
+
+    p = with_db(
+        sub.add_parser(
+            "train-alignment",
+            help="refit the comparator's rank and status models on alignment annotations",
+            description="Fits the logistic regressions that weigh the alignment signals and decide the status "
+            "on gold-format files (default: annotations/alignment/train-*.jsonl; never the held-out files), "
+            "then reports the metrics on each --eval file.",
+        )
+    )
+    p.add_argument("--gold", type=Path, nargs="+", help="training files (gold format)")
+    p.add_argument("--eval", type=Path, nargs="*", default=[], help="files to report metrics on after training")
+    p.add_argument("--acts-file", type=Path, default=DEFAULT_ACTS_FILE)
+    p.add_argument("--instruments-file", type=Path, default=DEFAULT_INSTRUMENTS)
+    p.add_argument("--out", type=Path, default=None, help="model file (default: the shipped pipeline/data model)")
+    p.add_argument("--no-embeddings", action="store_true", help=NO_EMBEDDINGS_HELP)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_train_alignment)
 
     p = with_db(sub.add_parser("review", help="the review web app for legal scholars (127.0.0.1 by default)"))
     p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
@@ -1172,7 +1201,9 @@ def _compare_for_run(store: Any, args: argparse.Namespace) -> list[Any]:
     stored = [i for i in load_instruments(args.instruments_file) if store.has_work(i.slug) and store.editions(i.slug)]
     if not stored:
         return []
-    results = compare_instruments(store, stored, load_acts(args.acts_file), default_thesaurus())
+    results = compare_instruments(
+        store, stored, load_acts(args.acts_file), default_thesaurus(), embedder=_embedder(args)
+    )
     _out(f"compared {len(stored)} instruments, {sum(len(r.alignments) for r in results)} provisions")
     return results
 
@@ -1204,7 +1235,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         engine = _engine(args)
         try:
             results = compare_instruments(
-                store, stored, tracked, default_thesaurus(), client=getattr(engine, "client", None)
+                store,
+                stored,
+                tracked,
+                default_thesaurus(),
+                client=getattr(engine, "client", None),
+                embedder=_embedder(args),
             )
         finally:
             if hasattr(engine, "close"):
@@ -1237,39 +1273,54 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failures else EXIT_OK
 
 
-def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
-    from pipeline.align.compare import Comparator, alignment_metrics
-    from pipeline.align.index import build_index
-    from pipeline.align.thesaurus import default_thesaurus
+def _embedder(args: argparse.Namespace) -> Any:
+    """The embedding signal for alignment (cached on disk), unless --no-embeddings; a bar while it embeds."""
+    from tqdm import tqdm
+
+    from pipeline.align.embed import Embedder, VectorCache, cache_path
+
+    if getattr(args, "no_embeddings", False):
+        return None
+    bars: dict[int, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        bar = bars.get(total)
+        if bar is None:
+            bar = bars[total] = tqdm(total=total, desc="embed", unit="text", file=sys.stderr, disable=None)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+            bars.pop(total, None)
+
+    return Embedder(VectorCache(cache_path()), progress=progress)
+
+
+def _alignment_setting(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
     from pipeline.instruments import load_instruments
+
+    registry = load_instruments(args.instruments_file) if args.instruments_file.exists() else []
+    return {i.slug: i.force for i in registry}, {i.slug: i.topics for i in registry}
+
+
+def _unknown_gold_acts(store: Any, lines: Sequence[dict[str, Any]]) -> list[str]:
+    named = {x.split("#")[0] for g in lines for x in g["implemented_by"]}
+    return sorted(named - {w["work_id"] for w in store.works()})
+
+
+def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
+    from pipeline.align.compare import alignment_metrics
+    from pipeline.align.run import align_gold_lines, make_comparator
+    from pipeline.align.thesaurus import default_thesaurus
     from pipeline.store import open_store
 
     lines = _read_alignment_gold(args.gold)
-    registry = load_instruments(args.instruments_file) if args.instruments_file.exists() else []
-    forces = {i.slug: i.force for i in registry}
-    topics = {i.slug: i.topics for i in registry}
-    tracked = load_acts(args.acts_file)
-    acts = [a.nreg for a in tracked]
-    thesaurus = default_thesaurus()
+    forces, topics = _alignment_setting(args)
     with open_store(args.db) as store:
-        unknown = sorted(
-            {x.split("#")[0] for g in lines for x in g["implemented_by"]} - {w["work_id"] for w in store.works()}
-        )
+        unknown = _unknown_gold_acts(store, lines)
         if unknown:
             _err(f"normgap: the gold file names acts the store does not hold: {', '.join(unknown)}")
-        index = build_index(store, thesaurus, acts, {a.nreg: a.topics for a in tracked})
-    if not index.docs:
-        raise NotFoundInStoreError("the store holds no national article (run `normgap refresh`)")
-    comparator = Comparator(index, thesaurus)
-    predicted = [
-        comparator.align(
-            g["id"],
-            g["text"],
-            force=forces.get(g.get("instrument", ""), "binding"),
-            topics=topics.get(g.get("instrument", ""), ()),
-        )
-        for g in lines
-    ]
+        comparator = make_comparator(store, load_acts(args.acts_file), default_thesaurus(), embedder=_embedder(args))
+    predicted = align_gold_lines(comparator, lines, forces, topics)
     result = alignment_metrics(lines, predicted)
     result["method"] = comparator.version
     if args.details:
@@ -1300,6 +1351,49 @@ def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
         for d in result.get("details", []):
             _out(f"  {d['id']}: {d['status']} (gold {d['gold_status']}); top {d['top']}; gold {d['gold']}")
     return EXIT_FAILED if unknown else EXIT_OK
+
+
+def cmd_train_alignment(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from pipeline.align.compare import alignment_metrics
+    from pipeline.align.learn import train
+    from pipeline.align.model import save_model
+    from pipeline.align.run import align_gold_lines, make_comparator, unit_vectors
+    from pipeline.align.thesaurus import default_thesaurus
+    from pipeline.store import open_store
+
+    files = args.gold or sorted(Path("annotations/alignment").glob("train-*.jsonl"))
+    if not files:
+        raise NormgapError("no training file (annotations/alignment/train-*.jsonl); pass --gold FILE")
+    forces, topics = _alignment_setting(args)
+    lines = [dict(g, topics=topics.get(g.get("instrument", ""), ())) for f in files for g in _read_alignment_gold(f)]
+    with open_store(args.db) as store:
+        unknown = _unknown_gold_acts(store, lines)
+        if unknown:
+            raise NotFoundInStoreError(f"the training files name acts the store does not hold: {', '.join(unknown)}")
+        comparator = make_comparator(store, load_acts(args.acts_file), default_thesaurus(), embedder=_embedder(args))
+    vectors = unit_vectors(comparator, [(g["id"], g["text"]) for g in lines])
+    model = train(comparator, lines, [str(f) for f in files], vectors=vectors)
+    out = args.out or Path(str(resources.files("pipeline") / "data" / "align-model.json"))
+    save_model(model, out)
+    trained = dataclasses.replace(comparator, model=model)
+    report: dict[str, Any] = {"model": model.version, "written": str(out), "training_lines": len(lines)}
+    for f in [*files, *args.eval]:
+        gold = _read_alignment_gold(f)
+        metrics = alignment_metrics(gold, align_gold_lines(trained, gold, forces, topics))
+        report[str(f)] = {k: v for k, v in metrics.items() if k != "counts"}
+    if args.json:
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _out(f"model {model.version} -> {out} ({len(lines)} training lines)")
+        for f in [*files, *args.eval]:
+            m = report[str(f)]
+            _out(
+                f"{f}: recall_at_5 {m['recall_at_5']:.4f}  mrr {m['mrr']:.4f}  gap_f1 {m['gap_f1']:.4f}  "
+                f"status_accuracy {m['status_accuracy']:.4f}"
+            )
+    return EXIT_OK
 
 
 def _read_alignment_gold(path: Path) -> list[dict[str, Any]]:

@@ -24,6 +24,13 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _embedding_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that align through the CLI embed with the real model, into a cache of the session, never
+    into corpora/cache of the checkout."""
+    monkeypatch.setenv("NORMGAP_EMBEDDINGS", str(tmp_path_factory.getbasetemp() / "embeddings.sqlite"))
+
+
 @pytest.fixture
 def law_html() -> str:
     return (FIXTURES / "law-print.htm").read_text(encoding="utf-8")

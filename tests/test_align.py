@@ -63,7 +63,7 @@ def test_instrument_registry(tmp_path: Path) -> None:
 
 
 def _cand(pid: str) -> Candidate:
-    return Candidate(pid, 1.0, 1.0, 1.0, (), (), "")
+    return Candidate(pid, 1.0, 1.0, 1.0, 0.0, (), (), "")
 
 
 def _al(status: str, *pids: str) -> Alignment:
@@ -163,7 +163,7 @@ def test_compare_writes_concordance_tables(
     assert "smuggling" in smuggling["concepts"]
     assert smuggling["candidates"][0]["provision"] == "100-20#art_1"  # "запобігання та протидія контрабанді"
     assert smuggling["candidates"][0]["evidence"] == ["100-20#art_1__para_1__point_1"]
-    assert smuggling["method"].startswith("concepts+bm25+norms-")
+    assert smuggling["method"].startswith("concepts+bm25+norms+e5+lr-")
     assert "test-conv#art_2__para_1" in by_id and by_id["test-conv#art_2__para_2"]["norms"] == [["customs", "power"]]
     assert (out / "test-conv.csv").read_text(encoding="utf-8").startswith("international provision,status")
     from openpyxl import load_workbook

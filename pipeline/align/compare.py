@@ -6,33 +6,41 @@ Signals (all cross-lingual without translating the instrument):
 - lemma retrieval: BM25 over the article's content lemmas, the query being the Ukrainian lemmas of the
   concepts found;
 - norm compatibility: the provision's bearer (English tagger: "Customs" -> customs, "competent
-  authorities" / "States Parties" -> any agency) and modality ("shall" needs a national duty or power).
-Every alignment keeps its candidates with scores, the matched concepts, the evidence provisions inside
-each article, the method and its version. Provisions of non-binding instruments get "not_applicable".
+  authorities" / "States Parties" -> any agency) and modality ("shall" needs a national duty or power);
+- embedding similarity: multilingual-e5 vectors of the English provision and the Ukrainian article
+  (pipeline.align.embed), which carries what the thesaurus does not list.
+A logistic regression trained on the project's annotations (pipeline.align.model) weighs the signals
+into a rank score, and a second one decides the status from the best candidates. Every alignment keeps
+its candidates with scores, the matched concepts, the evidence provisions inside each article, the
+method and its version. Provisions of non-binding instruments get "not_applicable".
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
+from pipeline.align.embed import Embedder
 from pipeline.align.index import ArticleDoc, NationalIndex, content, lemma_stream
+from pipeline.align.model import AlignModel, load_model
 from pipeline.align.thesaurus import Thesaurus
 from pipeline.tagging.tagger import Tagger, TaggingError
 
 STATUSES = ("implemented", "partial", "not_implemented")
 # A named body binds the national side only when it is an agency of its own; these stand for "any".
 _ANY_AGENT = frozenset({"state_party", "competent_authority"})
-# Weights chosen on shared/gold/alignment-dev.jsonl (22 provisions): recall@5 0.81 there, so no claim of generality.
-W_CONCEPT, W_BM25, W_AGENT, W_TOPIC = 0.4, 0.4, 0.0, 0.25
-IMPLEMENTED_AT, PARTIAL_AT = 0.85, 0.5  # share of the provision's concepts (by rarity) the top five cover
-ABSENT_GAP_AT = 0.35  # share (by rarity weight) of the provision's concepts that no national article has
 K1, B = 1.2, 0.75
+EMBEDDING_POOL = 50  # the articles nearest in embedding space join the lexical candidates
+SHORTLIST = 300  # candidates scored with every feature and the rank model
+STRONG_AT = 0.5  # a candidate whose rank score passes this counts as strong evidence
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class Candidate:
     score: float
     concept_score: float
     bm25: float
+    similarity: float  # cosine of the embeddings (0 without the embedding signal)
     concepts: tuple[str, ...]
     evidence: tuple[str, ...]  # provisions inside the article holding the matched concepts
     heading: str
@@ -51,6 +60,7 @@ class Candidate:
             "score": self.score,
             "concept_score": self.concept_score,
             "bm25": self.bm25,
+            "similarity": self.similarity,
             "concepts": list(self.concepts),
             "evidence": list(self.evidence),
             "heading": self.heading,
@@ -68,6 +78,7 @@ class Alignment:
     norms: tuple[tuple[str, str], ...]
     method: str
     reason: str = ""
+    signals: dict[str, float] = field(default_factory=dict)  # the status model's features
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,14 +89,30 @@ class Alignment:
             "norms": [list(n) for n in self.norms],
             "method": self.method,
             "reason": self.reason,
+            "signals": {k: round(v, 4) for k, v in self.signals.items()},
             "candidates": [c.as_json() for c in self.candidates],
         }
 
 
-def method_version(thesaurus: Thesaurus) -> str:
+def method_version(thesaurus: Thesaurus, model: AlignModel, embeddings: bool) -> str:
     h = hashlib.sha256(json.dumps([(c.id, c.en, c.uk) for c in thesaurus.concepts], ensure_ascii=False).encode())
     h.update((resources.files("pipeline") / "align" / "compare.py").read_bytes())
-    return f"concepts+bm25+norms-{h.hexdigest()[:10]}"
+    h.update(json.dumps(model.as_json(), sort_keys=True).encode())
+    signals = "concepts+bm25+norms" + ("+e5" if embeddings else "")
+    return f"{signals}+lr-{h.hexdigest()[:10]}"
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate article with its signals (features of the rank model) and its rank score."""
+
+    doc: ArticleDoc
+    features: dict[str, float]
+    score: float
+    concept_score: float
+    bm25: float
+    similarity: float
+    shared: frozenset[str]
 
 
 @dataclass
@@ -93,11 +120,17 @@ class Comparator:
     index: NationalIndex
     thesaurus: Thesaurus
     tagger: Tagger = field(default_factory=lambda: Tagger(use_model=False))
+    model: AlignModel = field(default_factory=load_model)
+    embedder: Embedder | None = None
     top: int = 10
 
     def __post_init__(self) -> None:
-        self.version = method_version(self.thesaurus)
+        self.version = method_version(self.thesaurus, self.model, self.index.vectors is not None)
         self.concepts = self.thesaurus.by_id()
+        works = sorted({d.work for d in self.index.docs})
+        self._acts = (works, np.array([works.index(d.work) for d in self.index.docs], dtype=np.int64))
+        # the parts of each article that hold any concept (part_concept looks only at those)
+        self._concept_parts = [[held for held in d.provision_concepts.values() if held] for d in self.index.docs]
 
     def query_terms(self, concept_ids: Sequence[str]) -> Counter[str]:
         terms: Counter[str] = Counter()
@@ -108,88 +141,150 @@ class Comparator:
             terms.update(seen)
         return terms
 
-    def align(self, provision: str, text: str, *, force: str = "binding", topics: Sequence[str] = ()) -> Alignment:
-        found = self.thesaurus.english_concepts(text)
+    def similarities(self, text: str, vector: np.ndarray | None) -> np.ndarray | None:
+        """Cosine of the provision with every article, or None without the embedding signal."""
+        if self.index.vectors is None:
+            return None
+        if vector is None:
+            if self.embedder is None:
+                return None
+            vector = self.embedder.queries([text])[0]
+        return np.asarray(self.index.vectors @ vector, dtype=np.float64)
+
+    def act_similarity(self, sims: np.ndarray | None) -> dict[str, float]:
+        """How close the provision is to each act as a whole (mean of its articles' similarities), scaled
+        so the closest act has 1 and the farthest 0: which code a provision belongs in."""
+        if sims is None:
+            return {}
+        works, members = self._acts
+        means = np.bincount(members, weights=sims, minlength=len(works)) / np.bincount(members, minlength=len(works))
+        low, high = float(means.min()), float(means.max())
+        return {w: (float(m) - low) / (high - low) if high > low else 0.0 for w, m in zip(works, means, strict=True)}
+
+    def score_candidates(
+        self, text: str, found: dict[str, int], topics: Sequence[str], agents: set[str], vector: np.ndarray | None
+    ) -> list[Scored]:
         concept_ids = sorted(found)
         wanted_topics = set(topics) | {self.concepts[c].topic for c in concept_ids}
+        weights = {c: self.index.concept_idf(c) for c in concept_ids}
+        total = sum(weights.values()) or 1.0
+        query = self.query_terms(concept_ids)
+        sims = self.similarities(text, vector)
+        pool = set(self.index.candidates(list(query), concept_ids))
+        z = None
+        if sims is not None and len(sims) > 1:
+            z = (sims - sims.mean()) / (sims.std() or 1.0)
+            pool.update(int(i) for i in np.argsort(-sims)[:EMBEDDING_POOL])
+        avg = self.index.avg_length or 1.0
+        raw: list[tuple[int, float, float, frozenset[str]]] = []
+        for i in sorted(pool):
+            doc = self.index.docs[i]
+            shared = frozenset(doc.concepts & found.keys())
+            bm = self.index.bm25(doc, query) if query else 0.0
+            # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted
+            norm = K1 * (1 - B + B * doc.length / avg)
+            saturated = sum(weights[c] * doc.concept_tf[c] * (K1 + 1) / (doc.concept_tf[c] + norm) for c in shared)
+            raw.append((i, saturated / (total * (K1 + 1)) if concept_ids else 0.0, bm, shared))
+        top_bm = max((r[2] for r in raw), default=0.0) or 1.0
+        top_cs = max((r[1] for r in raw), default=0.0) or 1.0
+        top_z = float(z.max()) if z is not None else 1.0
+        act_fit = self.act_similarity(sims)
+        if len(raw) > SHORTLIST:
+            # only the head of a cheap ordering (the main signals at equal weight) gets the full features
+            def cheap(r: tuple[int, float, float, frozenset[str]]) -> float:
+                return r[1] / top_cs + r[2] / top_bm + (max(float(z[r[0]]), 0.0) / top_z if z is not None else 0.0)
+
+            raw = sorted(raw, key=lambda r: (-cheap(r), r[0]))[:SHORTLIST]
+        scored = []
+        for i, cs, bm, shared in raw:
+            doc = self.index.docs[i]
+            zi = float(z[i]) if z is not None else 0.0
+            heading = doc.provision_concepts.get(doc.eid, set())
+            features = {
+                "concept": cs / top_cs,
+                "bm25": bm / top_bm,
+                "topic": len(wanted_topics & doc.topics) / len(wanted_topics) if wanted_topics else 0.0,
+                "agent": 1.0 if agents and agents & doc.agencies else 0.0,
+                "embedding": max(zi, 0.0) / top_z if top_z > 0 else 0.0,
+                "embedding_z": max(min(zi / 5.0, 1.5), -1.0),
+                "concept_abs": cs,
+                "heading_concept": 1.0 if shared & heading else 0.0,
+                # the concepts one part holds together (an offence and its object in one point)
+                "part_concept": max(
+                    (sum(weights[c] for c in shared & held) / total for held in self._concept_parts[i]),
+                    default=0.0,
+                )
+                if shared
+                else 0.0,
+                "act_embedding": act_fit.get(doc.work, 0.0),
+            }
+            sim = float(sims[i]) if sims is not None else 0.0
+            scored.append(Scored(doc, features, self.model.rank.score(features), cs, bm, sim, shared))
+        scored.sort(key=lambda r: (-r.score, r.doc.id))
+        return scored
+
+    def align(
+        self,
+        provision: str,
+        text: str,
+        *,
+        force: str = "binding",
+        topics: Sequence[str] = (),
+        vector: np.ndarray | None = None,
+    ) -> Alignment:
+        found = self.thesaurus.english_concepts(text)
+        concept_ids = sorted(found)
         try:
             norms = tuple(sorted(self.tagger.tag(text, "", lang="en").norm_pairs()))
         except TaggingError:
             norms = ()
         agents = {a for a, _ in norms} - _ANY_AGENT
+        scored = self.score_candidates(text, found, topics, agents, vector)
+        candidates = tuple(
+            Candidate(
+                r.doc.id,
+                round(r.score, 4),
+                round(r.concept_score, 4),
+                round(r.bm25, 3),
+                round(r.similarity, 4),
+                tuple(sorted(r.shared)),
+                tuple(f"{r.doc.work}#{eid}" for eid, cons in r.doc.provision_concepts.items() if cons & r.shared)[:5],
+                r.doc.heading,
+            )
+            for r in scored[: self.top]
+        )
         weights = {c: self.index.concept_idf(c) for c in concept_ids}
         total = sum(weights.values()) or 1.0
-        query = self.query_terms(concept_ids)
-        raw: list[tuple[ArticleDoc, float, float, set[str]]] = []
-        avg = self.index.avg_length or 1.0
-        for i in self.index.candidates(list(query), concept_ids):
-            doc = self.index.docs[i]
-            shared = doc.concepts & found.keys()
-            bm = self.index.bm25(doc, query) if query else 0.0
-            if not shared and not bm:
-                continue
-            # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted
-            norm = K1 * (1 - B + B * doc.length / avg)
-            saturated = sum(weights[c] * doc.concept_tf[c] * (K1 + 1) / (doc.concept_tf[c] + norm) for c in shared)
-            cs = saturated / (total * (K1 + 1)) if concept_ids else 0.0
-            raw.append((doc, cs, bm, shared))
-        top_bm = max((r[2] for r in raw), default=0.0) or 1.0
-        top_cs = max((r[1] for r in raw), default=0.0) or 1.0
-        ranked: list[tuple[float, ArticleDoc, float, float, set[str]]] = []
-        for doc, cs, bm, shared in raw:
-            agent_fit = 1.0 if agents and agents & doc.agencies else 0.0
-            topic_fit = len(wanted_topics & doc.topics) / len(wanted_topics) if wanted_topics else 0.0
-            score = W_CONCEPT * (cs / top_cs) + W_BM25 * (bm / top_bm) + W_AGENT * agent_fit + W_TOPIC * topic_fit
-            ranked.append((score, doc, cs, bm, shared))
-        ranked.sort(key=lambda r: (-r[0], r[1].id))
-        scored: list[Candidate] = []
-        for score, doc, cs, bm, shared in ranked[: self.top]:
-            evidence = tuple(eid for eid, cons in doc.provision_concepts.items() if cons & shared)[:5]
-            scored.append(
-                Candidate(
-                    doc.id,
-                    round(score, 4),
-                    round(cs, 4),
-                    round(bm, 3),
-                    tuple(sorted(shared)),
-                    tuple(f"{doc.work}#{e}" for e in evidence),
-                    doc.heading,
-                )
-            )
-        scored.sort(key=lambda c: (-c.score, c.provision))
-        candidates = tuple(scored[: self.top])
         absent = [c for c in concept_ids if not self.index.concept_df.get(c)]
-        absent_share = sum(weights[c] for c in absent) / total if concept_ids else 0.0
-        status, confidence, reason = self.decide(candidates, concept_ids, norms, force, absent, absent_share)
+        covered = set().union(*(r.shared for r in scored[:5])) if scored else set()
+        signals = {
+            "best_rank_score": scored[0].score if scored else 0.0,
+            "second_rank_score": scored[1].score if len(scored) > 1 else 0.0,
+            "best_embedding_z": max((r.features["embedding_z"] for r in scored[:5]), default=0.0),
+            "max_similarity": max((r.similarity for r in scored[:5]), default=0.0),
+            "coverage": sum(weights[c] for c in covered) / total if concept_ids else 0.0,
+            "absent_share": sum(weights[c] for c in absent) / total if concept_ids else 0.0,
+            "concepts": math.log1p(len(concept_ids)),
+            "strong_candidates": float(sum(r.score >= STRONG_AT for r in scored[:10])),
+        }
+        status, confidence, reason = self.decide(signals, force, absent)
         return Alignment(
-            provision, text, status, confidence, candidates, tuple(concept_ids), norms, self.version, reason
+            provision, text, status, confidence, candidates, tuple(concept_ids), norms, self.version, reason, signals
         )
 
-    def decide(
-        self,
-        candidates: Sequence[Candidate],
-        concepts: Sequence[str],
-        norms: Sequence[tuple[str, str]],
-        force: str,
-        absent: Sequence[str] = (),
-        absent_share: float = 0.0,
-    ) -> tuple[str, float, str]:
+    def decide(self, signals: dict[str, float], force: str, absent: Sequence[str] = ()) -> tuple[str, float, str]:
         if force != "binding":
             return "not_applicable", 1.0, f"{force}: reported, never flagged as a gap"
-        if not concepts:
-            return "not_implemented", 0.2, "no concept of the thesaurus found in the provision: weak evidence"
-        if absent_share >= ABSENT_GAP_AT:
-            return "not_implemented", round(absent_share, 3), f"no national provision has: {', '.join(absent)}"
-        best = candidates[0] if candidates else None
-        # an obligation is often implemented by several provisions together: the union of the top five
-        weights = {c: self.index.concept_idf(c) for c in concepts}
-        covered = set().union(*(set(c.concepts) for c in candidates[:5])) if candidates else set()
-        coverage = sum(weights[c] for c in covered) / (sum(weights.values()) or 1.0)
-        if best is None or coverage < PARTIAL_AT:
-            return "not_implemented", round(1 - coverage, 3), f"best concept coverage {coverage:.2f}"
-        if coverage >= IMPLEMENTED_AT:
-            return "implemented", round(coverage, 3), f"best concept coverage {coverage:.2f}"
-        return "partial", round(coverage, 3), f"best concept coverage {coverage:.2f}"
+        probabilities = self.model.status.probabilities(signals)
+        status = max(STATUSES, key=lambda s: (probabilities[s], -STATUSES.index(s)))
+        evidence = (
+            f"best candidate {signals['best_rank_score']:.2f}, concept coverage {signals['coverage']:.2f}, "
+            f"similarity {signals['max_similarity']:.2f}"
+        )
+        if absent:
+            evidence += f"; no national provision has: {', '.join(absent)}"
+        odds = ", ".join(f"{s} {probabilities[s]:.2f}" for s in STATUSES)
+        return status, round(probabilities[status], 3), f"{evidence} ({odds})"
 
 
 def contains(candidate: str, gold: str) -> bool:

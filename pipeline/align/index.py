@@ -9,6 +9,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from pipeline.align.embed import Embedder
 from pipeline.align.thesaurus import Thesaurus, find_lemma_sequences
 from pipeline.errors import NotFoundInStoreError
 from pipeline.records import Provision
@@ -57,6 +60,7 @@ class NationalIndex:
     avg_length: float
     term_postings: dict[str, list[int]] = field(default_factory=dict)
     concept_postings: dict[str, list[int]] = field(default_factory=dict)
+    vectors: np.ndarray | None = None  # one embedding per doc (rows in docs order), see attach_vectors
     _idf: dict[str, float] = field(default_factory=dict)
 
     def candidates(self, terms: Sequence[str], concepts: Sequence[str]) -> list[int]:
@@ -155,3 +159,15 @@ def build_index(
         for c in d.concepts:
             concept_postings.setdefault(c, []).append(i)
     return NationalIndex(docs, df, cdf, avg, term_postings, concept_postings)
+
+
+def doc_text(doc: ArticleDoc) -> str:
+    """What is embedded for an article: its number and heading, then its parts (the embedder clips it)."""
+    number = doc.eid.split("_", 1)[1].split("__")[0]
+    body = " ".join(p.text for p in doc.provisions[1:] if p.text)
+    return f"Стаття {number}. {doc.heading}. {body}".strip()
+
+
+def attach_vectors(index: NationalIndex, embedder: Embedder) -> None:
+    """Embed every article (through the cache: only new or changed texts reach the model)."""
+    index.vectors = embedder.passages([doc_text(d) for d in index.docs]) if index.docs else None

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.acts import write_atomic
 from pipeline.align.compare import Alignment, Comparator
-from pipeline.align.index import build_index
+from pipeline.align.embed import Embedder
+from pipeline.align.index import attach_vectors, build_index
+from pipeline.align.model import AlignModel, load_model
 from pipeline.align.thesaurus import Thesaurus
 from pipeline.errors import NotFoundInStoreError
 from pipeline.instruments import Instrument
@@ -56,27 +60,67 @@ class InstrumentResult:
 
 
 def align_units(
-    comparator: Comparator, slug: str, force: str, topics: Sequence[str], units: Sequence[tuple[str, str]]
+    comparator: Comparator,
+    slug: str,
+    force: str,
+    topics: Sequence[str],
+    units: Sequence[tuple[str, str]],
+    vectors: np.ndarray | None = None,
 ) -> list[Alignment]:
-    """Align one instrument's units (runs in a Dask worker too: the comparator is shipped to it once)."""
-    return [comparator.align(f"{slug}#{eid}", text, force=force, topics=topics) for eid, text in units]
+    """Align one instrument's units (runs in a Dask worker too: the comparator is shipped to it once);
+    `vectors` are the units' query embeddings, computed beforehand in the main process."""
+    return [
+        comparator.align(
+            f"{slug}#{eid}", text, force=force, topics=topics, vector=vectors[i] if vectors is not None else None
+        )
+        for i, (eid, text) in enumerate(units)
+    ]
 
 
+def make_comparator(
+    store: Store,
+    acts: Sequence[TrackedAct],
+    thesaurus: Thesaurus,
+    *,
+    embedder: Embedder | None = None,
+    model: AlignModel | None = None,
+) -> Comparator:
+    """The national index of the tracked acts (with article embeddings when an embedder is given)."""
+    index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
+    if not index.docs:
+        raise NotFoundInStoreError("the store holds no national article to compare with (run `normgap refresh`)")
+    if embedder is not None:
+        attach_vectors(index, embedder)
+    return Comparator(index, thesaurus, model=model or load_model(), embedder=embedder)
+
+
+def unit_vectors(comparator: Comparator, units: Sequence[tuple[str, str]]) -> np.ndarray | None:
+    if comparator.embedder is None or comparator.index.vectors is None or not units:
+        return None
+    return comparator.embedder.queries([text for _, text in units])
+
+
+Job = tuple[Instrument, Sequence[tuple[str, str]], "np.ndarray | None"]
 DASK_CHUNK = 40  # provisions per task: small enough to balance 45- and 304-provision instruments
 
 
-def _align_on_dask(
-    client: Any, comparator: Comparator, jobs: Sequence[tuple[Instrument, Sequence[tuple[str, str]]]]
-) -> list[list[Alignment]]:
+def _align_on_dask(client: Any, comparator: Comparator, jobs: Sequence[Job]) -> list[list[Alignment]]:
     shared = client.scatter(comparator, broadcast=True)
     per_instrument = [
         [
             client.submit(
-                align_units, shared, inst.slug, inst.force, inst.topics, list(units[i : i + DASK_CHUNK]), pure=False
+                align_units,
+                shared,
+                inst.slug,
+                inst.force,
+                inst.topics,
+                list(units[i : i + DASK_CHUNK]),
+                vectors[i : i + DASK_CHUNK] if vectors is not None else None,
+                pure=False,
             )
             for i in range(0, len(units), DASK_CHUNK)
         ]
-        for inst, units in jobs
+        for inst, units, vectors in jobs
     ]
     return [[a for chunk in client.gather(futures) for a in chunk] for futures in per_instrument]
 
@@ -88,20 +132,22 @@ def compare_instruments(
     thesaurus: Thesaurus,
     *,
     client: Any = None,
+    embedder: Embedder | None = None,
 ) -> list[InstrumentResult]:
     """Align every instrument; with a Dask client chunks of provisions are aligned in parallel and
-    the results written back here in the same order, so the output does not depend on the engine."""
-    index = build_index(store, thesaurus, [a.nreg for a in acts], {a.nreg: a.topics for a in acts})
-    if not index.docs:
-        raise NotFoundInStoreError("the store holds no national article to compare with (run `normgap refresh`)")
-    comparator = Comparator(index, thesaurus)
-    jobs = [(inst, comparison_units(store.provisions(store.edition_at(inst.slug).edition_id))) for inst in instruments]
+    the results written back here in the same order, so the output does not depend on the engine.
+    Embeddings (national articles, then each instrument's units) are computed here, through the cache."""
+    comparator = make_comparator(store, acts, thesaurus, embedder=embedder)
+    jobs: list[Job] = []
+    for inst in instruments:
+        units = comparison_units(store.provisions(store.edition_at(inst.slug).edition_id))
+        jobs.append((inst, units, unit_vectors(comparator, units)))
     if client is not None:
         aligned = _align_on_dask(client, comparator, jobs)
     else:
-        aligned = [align_units(comparator, inst.slug, inst.force, inst.topics, units) for inst, units in jobs]
+        aligned = [align_units(comparator, inst.slug, inst.force, inst.topics, units, v) for inst, units, v in jobs]
     results = []
-    for (inst, _), alignments in zip(jobs, aligned, strict=True):
+    for (inst, _, _), alignments in zip(jobs, aligned, strict=True):
         store.save_alignments(
             inst.slug, [{**a.as_json(), "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()} for a in alignments]
         )
@@ -235,3 +281,20 @@ def _write_xlsx(path: Path, result: InstrumentResult, rows: list[dict[str, Any]]
     tmp = path.with_suffix(".xlsx.tmp")
     wb.save(tmp)
     tmp.replace(path)
+
+
+def align_gold_lines(
+    comparator: Comparator, lines: Sequence[dict[str, Any]], forces: dict[str, str], topics: dict[str, Sequence[str]]
+) -> list[Alignment]:
+    """Run the comparator on the texts of gold-format lines (their embeddings in one batch)."""
+    vectors = unit_vectors(comparator, [(g["id"], g["text"]) for g in lines])
+    return [
+        comparator.align(
+            g["id"],
+            g["text"],
+            force=forces.get(g.get("instrument", ""), "binding"),
+            topics=topics.get(g.get("instrument", ""), ()),
+            vector=vectors[i] if vectors is not None else None,
+        )
+        for i, g in enumerate(lines)
+    ]

@@ -1,0 +1,129 @@
+"""Training the comparator's rank and status models on annotated alignments (gold-format lines).
+
+Rank: every candidate the comparator considers for a training line is an example, positive when it is,
+lies inside or contains a gold implementing provision. Status: each line's alignment signals, computed
+with the freshly trained rank model, against the gold status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from pipeline.align.compare import Comparator, contains
+from pipeline.align.model import (
+    RANK_FEATURES,
+    STATUS_FEATURES,
+    STATUSES,
+    AlignModel,
+    RankModel,
+    StatusModel,
+    feature_row,
+)
+from pipeline.errors import NormgapError
+
+log = logging.getLogger(__name__)
+
+Line = dict[str, Any]
+
+
+def _is_gold(candidate: str, gold: Sequence[str]) -> bool:
+    return any(contains(candidate, g) for g in gold)
+
+
+def rank_examples(
+    comparator: Comparator, lines: Sequence[Line], vectors: np.ndarray | None
+) -> tuple[list[list[float]], list[int]]:
+    X: list[list[float]] = []
+    y: list[int] = []
+    for n, g in enumerate(lines):
+        if not g["implemented_by"]:
+            continue
+        found = comparator.thesaurus.english_concepts(g["text"])
+        scored = comparator.score_candidates(
+            g["text"], found, g.get("topics", ()), set(), vectors[n] if vectors is not None else None
+        )
+        for r in scored[:100]:  # the head of the list is what ranking must get right
+            X.append(feature_row(r.features, RANK_FEATURES))
+            y.append(int(_is_gold(r.doc.id, g["implemented_by"])))
+    return X, y
+
+
+def train_rank(X: list[list[float]], y: list[int], c: float = 1.0) -> RankModel:
+    from sklearn.linear_model import LogisticRegression
+
+    if sum(y) == 0 or sum(y) == len(y):
+        raise NormgapError("the training lines give no positive (or no negative) candidate to learn ranking from")
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    lr.fit(np.asarray(X), np.asarray(y))
+    return RankModel(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]))
+
+
+def status_examples(
+    comparator: Comparator, lines: Sequence[Line], vectors: np.ndarray | None
+) -> tuple[list[list[float]], list[str]]:
+    X: list[list[float]] = []
+    y: list[str] = []
+    for n, g in enumerate(lines):
+        a = comparator.align(
+            g["id"], g["text"], topics=g.get("topics", ()), vector=vectors[n] if vectors is not None else None
+        )
+        X.append(feature_row(a.signals, STATUS_FEATURES))
+        y.append(g["status"])
+    return X, y
+
+
+def train_status(X: list[list[float]], y: list[str], c: float = 1.0) -> StatusModel:
+    from sklearn.linear_model import LogisticRegression
+
+    missing = set(STATUSES) - set(y)
+    if missing:
+        raise NormgapError(f"the training lines have no example of status {', '.join(sorted(missing))}")
+    arr = np.asarray(X, dtype=np.float64)
+    mean = arr.mean(axis=0)
+    scale = arr.std(axis=0)
+    scale[scale == 0] = 1.0
+    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    lr.fit((arr - mean) / scale, np.asarray(y))
+    order = [list(lr.classes_).index(s) for s in STATUSES]
+    return StatusModel(
+        STATUSES,
+        tuple(tuple(float(w) for w in lr.coef_[i]) for i in order),
+        tuple(float(lr.intercept_[i]) for i in order),
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+    )
+
+
+def train(
+    comparator: Comparator,
+    lines: Sequence[Line],
+    sources: Sequence[str],
+    *,
+    vectors: np.ndarray | None = None,
+    rank_c: float = 1.0,
+    status_c: float = 0.1,  # strong regularisation: 90 training lines, chosen on the shared dev file
+    progress: Callable[[str], None] | None = None,
+) -> AlignModel:
+    """Fit the rank model, then (with it in place) the status model; returns the new model, the comparator
+    keeps the old one."""
+    if progress:
+        progress("rank examples")
+    X, y = rank_examples(comparator, lines, vectors)
+    rank = train_rank(X, y, rank_c)
+    log.info("rank model on %d candidates (%d positive) of %d lines", len(y), sum(y), len(lines))
+    staged = replace(comparator, model=replace(comparator.model, rank=rank))
+    if progress:
+        progress("status examples")
+    SX, sy = status_examples(staged, lines, vectors)
+    status = train_status(SX, sy, status_c)
+    digest = hashlib.sha256(
+        json.dumps([rank.weights, rank.bias, status.coef, status.intercept], sort_keys=True).encode()
+    ).hexdigest()[:10]
+    return AlignModel(rank, status, tuple(sources), f"lr-{digest}")

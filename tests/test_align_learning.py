@@ -1,0 +1,205 @@
+"""The embedding signal (cache, encoder errors), the learned rank/status models and their training."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pipeline.align.embed import Embedder, EmbeddingError, VectorCache
+from pipeline.align.learn import train
+from pipeline.align.model import RANK_FEATURES, STATUS_FEATURES, load_model, parse_model, save_model
+from pipeline.align.run import make_comparator
+from pipeline.align.thesaurus import default_thesaurus
+from pipeline.cli import EXIT_OK, main
+from pipeline.errors import ConfigError
+from pipeline.parse import parse_print_html
+from pipeline.records import TrackedAct
+from pipeline.store import Store
+
+# Topic words -> a direction: a stand-in encoder whose geometry we know, so the tests can say which article
+# the embedding signal must bring forward.
+_TOPICS = {
+    "контрабанд": 0,
+    "smuggl": 0,
+    "огляд": 1,
+    "examin": 1,
+    "прав": 1,
+    "повідомл": 2,
+    "inform": 2,
+    "notif": 2,
+}
+
+
+class TopicEncoder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.full(4, 0.05, dtype=np.float32)
+        low = text.lower()
+        for stem, axis in _TOPICS.items():
+            v[axis] += low.count(stem)
+        return v / np.linalg.norm(v)
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(("query", len(texts)))
+        return np.stack([self._vec(t) for t in texts])
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(("passage", len(texts)))
+        return np.stack([self._vec(t) for t in texts])
+
+
+class BrokenEncoder(TopicEncoder):
+    def passage(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError("illegal instruction")
+
+
+@pytest.fixture
+def store(tmp_path: Path, law_html: str) -> Store:
+    s = Store(tmp_path / "c.sqlite")
+    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
+    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
+    return s
+
+
+def test_embeddings_are_cached_by_text_and_role(tmp_path: Path) -> None:
+    encoder = TopicEncoder()
+    cache = VectorCache(tmp_path / "emb.sqlite")
+    progress: list[tuple[int, int]] = []
+    embedder = Embedder(cache, loader=lambda: encoder, progress=lambda d, t: progress.append((d, t)))
+    first = embedder.passages(["Контрабанда товарів", "Посадові особи мають право"])
+    assert encoder.calls == [("passage", 2)] and progress == [(2, 2)]
+    again = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=lambda: encoder)  # a later run
+    np.testing.assert_allclose(again.passages(["Контрабанда товарів", "Посадові особи мають право"]), first)
+    assert encoder.calls == [("passage", 2)]  # nothing re-embedded
+    again.queries(["Контрабанда товарів"])  # a query of the same text is another vector (e5 prefixes differ)
+    assert encoder.calls[-1] == ("query", 1)
+    assert first.shape == (2, 4)
+
+
+def test_a_failing_model_is_an_error_and_the_cache_keeps_what_was_done(tmp_path: Path) -> None:
+    cache = VectorCache(tmp_path / "emb.sqlite")
+    Embedder(cache, loader=TopicEncoder).passages(["перший текст"])
+    with pytest.raises(EmbeddingError, match="failed on a batch of 1"):
+        Embedder(cache, loader=BrokenEncoder).passages(["перший текст", "другий текст"])
+    assert cache.conn.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == 1
+
+
+def test_embedder_travels_to_workers_without_its_cache(tmp_path: Path) -> None:
+    embedder = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=TopicEncoder)
+    clone = pickle.loads(pickle.dumps(embedder))
+    assert clone.cache is None and clone.progress is None
+
+
+def test_the_embedding_signal_brings_in_an_article_the_thesaurus_misses(store: Store, tmp_path: Path) -> None:
+    acts = [TrackedAct("100-20", "t", topics=("customs",))]
+    text = "Officials may examine goods and require documents."  # no thesaurus concept names art_2
+    lexical = make_comparator(store, acts, default_thesaurus())
+    embedder = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=TopicEncoder)
+    semantic = make_comparator(store, acts, default_thesaurus(), embedder=embedder)
+    without = [c.provision for c in lexical.align("t#art_1", text).candidates]
+    with_embeddings = semantic.align("t#art_1", text).candidates
+    assert with_embeddings[0].provision == "100-20#art_2"
+    assert with_embeddings[0].similarity > 0.5
+    assert "+e5+" in semantic.version and "+e5+" not in lexical.version
+    assert without[:1] != ["100-20#art_2"]
+
+
+def test_shipped_model_is_valid() -> None:
+    model = load_model()
+    assert len(model.rank.weights) == len(RANK_FEATURES)
+    assert all(len(row) == len(STATUS_FEATURES) for row in model.status.coef)
+    assert model.trained_on and all("heldout" not in f for f in model.trained_on)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["rank"].update(features=["concept"]), "rank features"),
+        (lambda d: d["status"].update(classes=["yes", "no", "maybe"]), "status classes"),
+        (lambda d: d["rank"].update(weights=[1.0]), "rank weights"),
+        (lambda d: d.pop("status"), "malformed alignment model"),
+    ],
+)
+def test_a_bad_model_file_is_an_error_naming_it(tmp_path: Path, edit: object, message: str) -> None:
+    data = load_model().as_json()
+    edit(data)  # type: ignore[operator]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as err:
+        load_model(path)
+    assert str(path) in str(err.value)
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_model(path)
+
+
+def _lines() -> list[dict[str, object]]:
+    def line(n: int, text: str, gold: list[str], status: str) -> dict[str, object]:
+        return {"id": f"t#art_{n}", "text": text, "implemented_by": gold, "status": status, "topics": ()}
+
+    return [
+        line(1, "Each Party shall prevent and combat smuggling of goods.", ["100-20#art_1"], "implemented"),
+        line(2, "Smuggling shall be punishable by penalties.", ["100-20#art_2-1"], "implemented"),
+        line(3, "Customs officers may examine goods and require documents.", ["100-20#art_2"], "partial"),
+        line(4, "Customs shall inform the security service of smuggling found.", ["100-20#art_1__para_2"], "partial"),
+        line(5, "Each Party shall establish a space agency for satellites.", [], "not_implemented"),
+        line(6, "Each Party shall regulate fisheries quotas on the high seas.", [], "not_implemented"),
+    ]
+
+
+def test_training_fits_both_models_and_reproduces(store: Store, tmp_path: Path) -> None:
+    acts = [TrackedAct("100-20", "t", topics=("customs",))]
+    embedder = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=TopicEncoder)
+    comparator = make_comparator(store, acts, default_thesaurus(), embedder=embedder)
+    lines = _lines()
+    model = train(comparator, lines, ["lines"])
+    assert model == train(comparator, lines, ["lines"])  # deterministic: same data, same model
+    trained = dataclasses.replace(comparator, model=model)
+    gaps = [trained.align(str(g["id"]), str(g["text"])).status for g in lines if not g["implemented_by"]]
+    assert gaps == ["not_implemented", "not_implemented"]
+    first = trained.align("t#art_2", str(lines[1]["text"])).candidates[0]
+    assert first.provision == "100-20#art_2-1"
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    assert parse_model(json.loads(path.read_text(encoding="utf-8")), str(path)) == model
+
+
+def test_training_needs_every_status(store: Store) -> None:
+    comparator = make_comparator(store, [TrackedAct("100-20", "t")], default_thesaurus())
+    with pytest.raises(Exception, match="no example of status"):
+        train(comparator, [g for g in _lines() if g["status"] != "partial"], ["lines"])
+
+
+def test_train_alignment_cli(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gold = tmp_path / "train-x.jsonl"
+    gold.write_text(
+        "".join(json.dumps({k: v for k, v in g.items() if k != "topics"}) + "\n" for g in _lines()), encoding="utf-8"
+    )
+    acts = tmp_path / "acts.toml"
+    acts.write_text('[[act]]\nnreg = "100-20"\ntitle = "t"\ntopics = ["customs"]\n', encoding="utf-8")
+    out = tmp_path / "model.json"
+    args = ["train-alignment", "--gold", str(gold), "--db", store.path, "--acts-file", str(acts)]
+    code = main([*args, "--out", str(out), "--no-embeddings", "--json", "--eval", str(gold)])
+    assert code == EXIT_OK
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] == str(out) and report["training_lines"] == 6
+    assert report[str(gold)]["recall_at_5"] == 1.0
+    assert load_model(out).trained_on == (str(gold),)
+    gold.write_text(json.dumps({**_lines()[0], "implemented_by": ["999-99#art_1"]}) + "\n", encoding="utf-8")
+    assert main([*args, "--out", str(out), "--no-embeddings"]) != EXIT_OK
+    assert "999-99" in capsys.readouterr().err
+
+
+def test_comparator_without_embeddings_still_ranks(store: Store) -> None:
+    lexical = make_comparator(store, [TrackedAct("100-20", "t")], default_thesaurus())
+    result = lexical.align("t#art_1", "The purpose is to prevent and combat smuggling.")
+    assert result.candidates[0].provision == "100-20#art_1" and result.candidates[0].similarity == 0.0
+    assert set(result.signals) == set(STATUS_FEATURES)
