@@ -176,11 +176,12 @@ class Comparator:
             z = (sims - sims.mean()) / (sims.std() or 1.0)
             pool.update(int(i) for i in np.argsort(-sims)[:EMBEDDING_POOL])
         avg = self.index.avg_length or 1.0
+        bm25 = self.index.bm25_all(query)
         raw: list[tuple[int, float, float, frozenset[str]]] = []
         for i in sorted(pool):
             doc = self.index.docs[i]
             shared = frozenset(doc.concepts & found.keys())
-            bm = self.index.bm25(doc, query) if query else 0.0
+            bm = bm25.get(i, 0.0)
             # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted
             norm = K1 * (1 - B + B * doc.length / avg)
             saturated = sum(weights[c] * doc.concept_tf[c] * (K1 + 1) / (doc.concept_tf[c] + norm) for c in shared)

@@ -83,14 +83,17 @@ class NationalIndex:
         n = len(self.docs)
         return math.log(1 + (n - self.concept_df.get(concept, 0) + 0.5) / (self.concept_df.get(concept, 0) + 0.5))
 
-    def bm25(self, doc: ArticleDoc, query: Counter[str], k1: float = 1.2, b: float = 0.75) -> float:
-        score = 0.0
-        norm = k1 * (1 - b + b * doc.length / (self.avg_length or 1))
+    def bm25_all(self, query: Counter[str], k1: float = 1.2, b: float = 0.75) -> dict[int, float]:
+        """BM25 of every article holding a query term (doc index -> score), walking the postings once."""
+        scores: dict[int, float] = {}
+        avg = self.avg_length or 1
         for term, qf in query.items():
-            tf = doc.terms.get(term, 0)
-            if tf:
-                score += self.idf(term) * tf * (k1 + 1) / (tf + norm) * (1 + math.log(qf))
-        return score
+            weight = self.idf(term) * (k1 + 1) * (1 + math.log(qf))
+            for i in self.term_postings.get(term, ()):
+                doc = self.docs[i]
+                tf = doc.terms[term]
+                scores[i] = scores.get(i, 0.0) + weight * tf / (tf + k1 * (1 - b + b * doc.length / avg))
+        return scores
 
 
 def _articles(provisions: Sequence[Provision]) -> list[tuple[Provision, list[Provision]]]:
