@@ -127,6 +127,8 @@ class Comparator:
     def __post_init__(self) -> None:
         self.version = method_version(self.thesaurus, self.model, self.index.vectors is not None)
         self.concepts = self.thesaurus.by_id()
+        vectors = self.index.vectors
+        self._vectors64 = vectors.astype(np.float64) if vectors is not None else np.zeros((0, 0))
         works = sorted({d.work for d in self.index.docs})
         self._acts = (works, np.array([works.index(d.work) for d in self.index.docs], dtype=np.int64))
         # the parts of each article that hold any concept (part_concept looks only at those)
@@ -149,7 +151,9 @@ class Comparator:
             if self.embedder is None:
                 return None
             vector = self.embedder.queries([text])[0]
-        return np.asarray(self.index.vectors @ vector, dtype=np.float64)
+        # einsum, not BLAS: BLAS sums in an order that depends on its thread count, which differs between
+        # this process and a Dask worker, and the last digit of a score must not depend on the engine
+        return np.einsum("ij,j->i", self._vectors64, np.asarray(vector, dtype=np.float64))
 
     def act_similarity(self, sims: np.ndarray | None) -> dict[str, float]:
         """How close the provision is to each act as a whole (mean of its articles' similarities), scaled
