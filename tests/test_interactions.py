@@ -65,6 +65,44 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "sbu", "inform")},
         ),
+        (  # help given "with the forces and means at hand": the object comes several words after the verb
+            "подавати наявними силами і засобами, в тому числі і технічними, допомогу органам Національної "
+            "поліції у боротьбі із вчиненням кримінальних правопорушень;",
+            "Стаття 24. Обов'язки\nСлужба безпеки України зобов'язана:",
+            "2229-12",
+            {("sbu", "police", "assist")},
+        ),
+        (  # a nominal "giving X information"
+            "надання Бюро економічної безпеки України інформації, необхідної для реалізації його повноважень;",
+            "Стаття 19. Обов’язки\nНа Державну прикордонну службу України покладаються:",
+            "661-15",
+            {("border_guard", "beb", "inform")},
+        ),
+        (  # bearers listed together are not each other's partners; acting on an order is assisting its author
+            "Оперативні підрозділи органів Національної поліції України, органів безпеки, Національного "
+            "антикорупційного бюро України здійснюють слідчі (розшукові) дії в кримінальному провадженні за "
+            "письмовим дорученням слідчого, дізнавача, прокурора.",
+            "Стаття 41. Оперативні підрозділи",
+            "4651-17",
+            {
+                ("law_enforcement", "prosecutor", "assist"),
+                ("nabu", "prosecutor", "assist"),
+                ("police", "prosecutor", "assist"),
+                ("sbu", "prosecutor", "assist"),
+            },
+        ),
+        (  # law-enforcement bodies "of other States" are foreign, not Ukraine's
+            "Поліція виконує в межах компетенції запити правоохоронних органів інших держав.",
+            "",
+            "580-19",
+            {("police", "foreign_authority", "assist")},
+        ),
+        (  # "разом із", not only "разом з"
+            "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
+            "",
+            "580-19",
+            {("police", "border_guard", "joint")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -7,6 +7,7 @@ relates to the agent (a place, the author of an act) is not a counterpart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pipeline.tagging.cues import CueSet
@@ -16,6 +17,8 @@ MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart'
 
 
 _CLAUSE_END = ";.:"
+FOREIGN = "foreign_authority"
+_FOREIGN_AFTER = re.compile(r"[^;.:]{0,60}?\b(?:інш\w*|іноземн\w*)\s+держав(?:и|ам|ами|ах)?\b")
 
 
 def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
@@ -53,6 +56,10 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
+            if m.agency != FOREIGN and _FOREIGN_AFTER.match(source.folded, m.end):
+                continue  # "правоохоронних органів інших держав": a foreign body, not the domestic agency
+            if m.agency in agents and len(agents) > 1:
+                continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             for agent in agents:
                 if m.agency != agent:
                     found.add((agent, m.agency, kind))
