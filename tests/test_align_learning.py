@@ -203,3 +203,49 @@ def test_comparator_without_embeddings_still_ranks(store: Store) -> None:
     result = lexical.align("t#art_1", "The purpose is to prevent and combat smuggling.")
     assert result.candidates[0].provision == "100-20#art_1" and result.candidates[0].similarity == 0.0
     assert set(result.signals) == set(STATUS_FEATURES)
+
+
+def test_long_articles_are_embedded_in_chunks_that_keep_their_heading(tmp_path: Path) -> None:
+    from pipeline.align.index import ArticleDoc, doc_chunks, doc_text
+    from pipeline.records import Provision
+
+    parts = [Provision("art_7", "art", "7", "Обмін інформацією", "", None, 0, None)]
+    for n in range(1, 13):
+        parts.append(
+            Provision(
+                f"art_7__para_{n}", "para", str(n), None, f"Частина {n}: " + "митні органи діють. " * 6, None, n, None
+            )
+        )
+    doc = ArticleDoc("100-20", "art_7", "Обмін інформацією", "2022-04-01", parts)
+    chunks = doc_chunks(doc)
+    assert chunks and all(text.startswith("Стаття 7. Обмін інформацією. ") for text, _ in chunks)
+    covered = [eid for _, eids in chunks for eid in eids]
+    assert covered == sorted(covered, key=lambda e: int(e.rsplit("_", 1)[1]))  # in order, none twice
+    assert covered[-1] == "art_7__para_12" and "art_7__para_1" not in covered  # the start is the article's own
+    assert all(len(text) <= 700 for text, _ in chunks)
+    short = ArticleDoc("100-20", "art_8", "Коротка", "2022-04-01", parts[:2])
+    assert len(doc_text(short)) <= 700 and doc_chunks(short) == []
+
+
+def test_a_match_deep_inside_a_long_article_counts(store: Store, tmp_path: Path) -> None:
+    """The best passage of an article, not only its start, gives its similarity."""
+    from pipeline.align.index import NationalIndex
+
+    acts = [TrackedAct("100-20", "t", topics=("customs",))]
+    embedder = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=TopicEncoder)
+    comparator = make_comparator(store, acts, default_thesaurus(), embedder=embedder)
+    index: NationalIndex = comparator.index
+    assert index.vectors is not None
+    target = next(i for i, d in enumerate(index.docs) if d.eid == "art_2-1")
+    # a chunk of art_2-1 about notifying, as if its later parts dealt with it
+    index.chunk_vectors = TopicEncoder().passage(["повідомляти повідомлення"])
+    index.chunk_owner = np.asarray([target])
+    index.chunk_eids = [("art_2-1__para_2",)]
+    deep = dataclasses.replace(comparator)  # rebuilt with the chunk
+    query = "Customs shall notify and inform."
+    plain = {c.provision: c.similarity for c in comparator.align("t#1", query).candidates}
+    with_chunk = {c.provision: c.similarity for c in deep.align("t#1", query).candidates}
+    assert with_chunk["100-20#art_2-1"] > plain.get("100-20#art_2-1", 0.0)
+    assert with_chunk["100-20#art_2-1"] > 0.9
+    best = next(c for c in deep.align("t#1", query).candidates if c.provision == "100-20#art_2-1")
+    assert best.evidence[0] == "100-20#art_2-1__para_2"  # the passage that matched, first

@@ -17,6 +17,7 @@ method and its version. Provisions of non-binding instruments get "not_applicabl
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -113,6 +114,7 @@ class Scored:
     bm25: float
     similarity: float
     shared: frozenset[str]
+    passage: tuple[str, ...] = ()  # the parts of the best-matching later chunk, if one beats the start
 
 
 @dataclass
@@ -127,8 +129,9 @@ class Comparator:
     def __post_init__(self) -> None:
         self.version = method_version(self.thesaurus, self.model, self.index.vectors is not None)
         self.concepts = self.thesaurus.by_id()
-        vectors = self.index.vectors
+        vectors, chunks = self.index.vectors, self.index.chunk_vectors
         self._vectors64 = vectors.astype(np.float64) if vectors is not None else np.zeros((0, 0))
+        self._chunks64 = chunks.astype(np.float64) if chunks is not None and len(chunks) else None
         works = sorted({d.work for d in self.index.docs})
         self._acts = (works, np.array([works.index(d.work) for d in self.index.docs], dtype=np.int64))
         # the parts of each article that hold any concept (part_concept looks only at those)
@@ -143,17 +146,38 @@ class Comparator:
             terms.update(seen)
         return terms
 
-    def similarities(self, text: str, vector: np.ndarray | None) -> np.ndarray | None:
-        """Cosine of the provision with every article, or None without the embedding signal."""
+    def similarities(
+        self, text: str, vector: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+        """Cosine of the provision with every article (its start), with the article's best passage (its
+        start or one of its later chunks) and with every chunk; None without the embedding signal."""
         if self.index.vectors is None:
             return None
         if vector is None:
             if self.embedder is None:
                 return None
             vector = self.embedder.queries([text])[0]
+        q = np.asarray(vector, dtype=np.float64)
         # einsum, not BLAS: BLAS sums in an order that depends on its thread count, which differs between
         # this process and a Dask worker, and the last digit of a score must not depend on the engine
-        return np.einsum("ij,j->i", self._vectors64, np.asarray(vector, dtype=np.float64))
+        sims = np.einsum("ij,j->i", self._vectors64, q)
+        best = sims.copy()
+        chunk_sims = None
+        if self._chunks64 is not None and self.index.chunk_owner is not None:
+            chunk_sims = np.einsum("ij,j->i", self._chunks64, q)
+            np.maximum.at(best, self.index.chunk_owner, chunk_sims)
+        return sims, best, chunk_sims
+
+    def passage_evidence(self, chunks: np.ndarray | None, doc_index: int, article_similarity: float) -> tuple[str, ...]:
+        """The parts of the article's best chunk, when a later chunk matches better than its start."""
+        owner = self.index.chunk_owner
+        if chunks is None or owner is None:
+            return ()
+        lo, hi = np.searchsorted(owner, doc_index, "left"), np.searchsorted(owner, doc_index, "right")
+        if lo == hi:
+            return ()
+        k = lo + int(np.argmax(chunks[lo:hi]))
+        return self.index.chunk_eids[k][:3] if chunks[k] > article_similarity else ()
 
     def act_similarity(self, sims: np.ndarray | None) -> dict[str, float]:
         """How close the provision is to each act as a whole (mean of its articles' similarities), scaled
@@ -173,12 +197,15 @@ class Comparator:
         weights = {c: self.index.concept_idf(c) for c in concept_ids}
         total = sum(weights.values()) or 1.0
         query = self.query_terms(concept_ids)
-        sims = self.similarities(text, vector)
+        found_sims = self.similarities(text, vector)
+        sims, best, chunk_sims = found_sims if found_sims is not None else (None, None, None)
         pool = set(self.index.candidates(list(query), concept_ids))
-        z = None
-        if sims is not None and len(sims) > 1:
+        z = zb = None
+        if sims is not None and best is not None and len(sims) > 1:
             z = (sims - sims.mean()) / (sims.std() or 1.0)
-            pool.update(int(i) for i in np.argsort(-sims)[:EMBEDDING_POOL])
+            zb = (best - best.mean()) / (best.std() or 1.0)
+            pool.update(int(i) for i in np.argsort(-sims, kind="stable")[:EMBEDDING_POOL])
+            pool.update(int(i) for i in np.argsort(-best, kind="stable")[:EMBEDDING_POOL])
         avg = self.index.avg_length or 1.0
         bm25 = self.index.bm25_all(query)
         raw: list[tuple[int, float, float, frozenset[str]]] = []
@@ -193,6 +220,7 @@ class Comparator:
         top_bm = max((r[2] for r in raw), default=0.0) or 1.0
         top_cs = max((r[1] for r in raw), default=0.0) or 1.0
         top_z = float(z.max()) if z is not None else 1.0
+        top_zb = float(zb.max()) if zb is not None else 1.0
         act_fit = self.act_similarity(sims)
         if len(raw) > SHORTLIST:
             # only the head of a cheap ordering (the main signals at equal weight) gets the full features
@@ -212,6 +240,7 @@ class Comparator:
                 "agent": 1.0 if agents and agents & doc.agencies else 0.0,
                 "embedding": max(zi, 0.0) / top_z if top_z > 0 else 0.0,
                 "embedding_z": max(min(zi / 5.0, 1.5), -1.0),
+                "passage_embedding": max(float(zb[i]), 0.0) / top_zb if zb is not None and top_zb > 0 else 0.0,
                 "concept_abs": cs,
                 "heading_concept": 1.0 if shared & heading else 0.0,
                 # the concepts one part holds together (an offence and its object in one point)
@@ -223,9 +252,14 @@ class Comparator:
                 else 0.0,
                 "act_embedding": act_fit.get(doc.work, 0.0),
             }
-            sim = float(sims[i]) if sims is not None else 0.0
+            sim = float(best[i]) if best is not None else 0.0
             scored.append(Scored(doc, features, self.model.rank.score(features), cs, bm, sim, shared))
         scored.sort(key=lambda r: (-r.score, r.doc.id))
+        if chunk_sims is not None and sims is not None:
+            positions = {id(d): i for i, d in enumerate(self.index.docs)}
+            for k, r in enumerate(scored[: self.top]):
+                i = positions[id(r.doc)]
+                scored[k] = dataclasses.replace(r, passage=self.passage_evidence(chunk_sims, i, float(sims[i])))
         return scored
 
     def align(
@@ -253,7 +287,7 @@ class Comparator:
                 round(r.bm25, 3),
                 round(r.similarity, 4),
                 tuple(sorted(r.shared)),
-                tuple(f"{r.doc.work}#{eid}" for eid, cons in r.doc.provision_concepts.items() if cons & r.shared)[:5],
+                _evidence(r),
                 r.doc.heading,
             )
             for r in scored[: self.top]
@@ -290,6 +324,13 @@ class Comparator:
             evidence += f"; no national provision has: {', '.join(absent)}"
         odds = ", ".join(f"{s} {probabilities[s]:.2f}" for s in STATUSES)
         return status, round(probabilities[status], 3), f"{evidence} ({odds})"
+
+
+def _evidence(r: Scored) -> tuple[str, ...]:
+    """Where to look in the article: the passage that matched best, then the parts holding shared concepts."""
+    eids = list(r.passage)
+    eids += [eid for eid, cons in r.doc.provision_concepts.items() if cons & r.shared and eid not in eids]
+    return tuple(f"{r.doc.work}#{eid}" for eid in eids[:5])
 
 
 def contains(candidate: str, gold: str) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.align.embed import Embedder
+from pipeline.align.embed import MAX_CHARS, Embedder
 from pipeline.align.thesaurus import Thesaurus, find_lemma_sequences
 from pipeline.errors import NotFoundInStoreError
 from pipeline.records import Provision
@@ -61,6 +61,9 @@ class NationalIndex:
     term_postings: dict[str, list[int]] = field(default_factory=dict)
     concept_postings: dict[str, list[int]] = field(default_factory=dict)
     vectors: np.ndarray | None = None  # one embedding per doc (rows in docs order), see attach_vectors
+    chunk_vectors: np.ndarray | None = None  # the later parts of long articles, see doc_chunks
+    chunk_owner: np.ndarray | None = None  # doc index of each chunk (non-decreasing)
+    chunk_eids: list[tuple[str, ...]] = field(default_factory=list)  # the parts each chunk holds
     _idf: dict[str, float] = field(default_factory=dict)
 
     def candidates(self, terms: Sequence[str], concepts: Sequence[str]) -> list[int]:
@@ -171,6 +174,50 @@ def doc_text(doc: ArticleDoc) -> str:
     return f"Стаття {number}. {doc.heading}. {body}".strip()
 
 
+CHUNK_CHARS = 600
+
+
+def doc_chunks(doc: ArticleDoc) -> list[tuple[str, tuple[str, ...]]]:
+    """The rest of a long article, for the embedder: after the first MAX_CHARS (embedded with the article),
+    consecutive parts grouped up to CHUNK_CHARS, each under the article's number and heading so it keeps
+    its context. Returns (text, eids of the parts it holds)."""
+    if len(doc_text(doc)) <= MAX_CHARS:
+        return []
+    number = doc.eid.split("_", 1)[1].split("__")[0]
+    head = f"Стаття {number}. {doc.heading}. "
+    chunks: list[tuple[str, tuple[str, ...]]] = []
+    body: list[str] = []
+    eids: list[str] = []
+    seen = len(head)
+    for p in doc.provisions[1:]:
+        if not p.text:
+            continue
+        seen += len(p.text) + 1
+        if seen <= MAX_CHARS:
+            continue  # already in the article's own vector
+        if body and sum(len(b) + 1 for b in body) + len(p.text) > CHUNK_CHARS:
+            chunks.append((head + " ".join(body), tuple(eids)))
+            body, eids = [], []
+        body.append(p.text)
+        eids.append(p.eid)
+    if body:
+        chunks.append((head + " ".join(body), tuple(eids)))
+    return chunks
+
+
 def attach_vectors(index: NationalIndex, embedder: Embedder) -> None:
-    """Embed every article (through the cache: only new or changed texts reach the model)."""
-    index.vectors = embedder.passages([doc_text(d) for d in index.docs]) if index.docs else None
+    """Embed every article and the chunks of the long ones (through the cache: only new or changed texts
+    reach the model)."""
+    if not index.docs:
+        return
+    index.vectors = embedder.passages([doc_text(d) for d in index.docs])
+    owners: list[int] = []
+    texts: list[str] = []
+    index.chunk_eids = []
+    for i, d in enumerate(index.docs):
+        for text, eids in doc_chunks(d):
+            owners.append(i)
+            texts.append(text)
+            index.chunk_eids.append(eids)
+    index.chunk_vectors = embedder.passages(texts) if texts else None
+    index.chunk_owner = np.asarray(owners, dtype=np.int64)

@@ -39,9 +39,12 @@ def _is_gold(candidate: str, gold: Sequence[str]) -> bool:
 
 def rank_examples(
     comparator: Comparator, lines: Sequence[Line], vectors: np.ndarray | None
-) -> tuple[list[list[float]], list[int]]:
+) -> tuple[list[list[float]], list[int], list[int]]:
+    """Features and labels of the candidates of every line with implementing provisions, and the line
+    each candidate belongs to."""
     X: list[list[float]] = []
     y: list[int] = []
+    groups: list[int] = []
     for n, g in enumerate(lines):
         if not g["implemented_by"]:
             continue
@@ -52,17 +55,41 @@ def rank_examples(
         for r in scored[:100]:  # the head of the list is what ranking must get right
             X.append(feature_row(r.features, RANK_FEATURES))
             y.append(int(_is_gold(r.doc.id, g["implemented_by"])))
-    return X, y
+            groups.append(n)
+    return X, y, groups
 
 
-def train_rank(X: list[list[float]], y: list[int], c: float = 1.0) -> RankModel:
+def train_rank(
+    X: list[list[float]], y: list[int], groups: Sequence[int] | None = None, c: float = 1.0, pairwise: bool = True
+) -> RankModel:
+    """Pairwise (a gold candidate against each other candidate of its line: what ranking needs), or
+    pointwise; the pairwise model's bias puts the weakest gold candidates of training near 0.5."""
     from sklearn.linear_model import LogisticRegression
 
     if sum(y) == 0 or sum(y) == len(y):
         raise NormgapError("the training lines give no positive (or no negative) candidate to learn ranking from")
-    lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
-    lr.fit(np.asarray(X), np.asarray(y))
-    return RankModel(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]))
+    arr, labels = np.asarray(X, dtype=np.float64), np.asarray(y)
+    if not pairwise or groups is None:
+        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+        lr.fit(arr, labels)
+        return RankModel(tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]))
+    members: dict[int, list[int]] = {}
+    for i, g in enumerate(groups):
+        members.setdefault(g, []).append(i)
+    diffs: list[np.ndarray] = []
+    for idx in members.values():
+        pos = [i for i in idx if labels[i]]
+        neg = [i for i in idx if not labels[i]]
+        diffs.extend(arr[p] - arr[q] for p in pos for q in neg)
+    if not diffs:
+        raise NormgapError("no line has both a gold and another candidate to learn ranking from")
+    D = np.asarray(diffs)
+    lr = LogisticRegression(C=c, fit_intercept=False, max_iter=2000)
+    lr.fit(np.vstack([D, -D]), np.concatenate([np.ones(len(D)), np.zeros(len(D))]))
+    w = lr.coef_[0]
+    raw = arr @ w
+    bias = -float(np.median(raw[labels == 1]))
+    return RankModel(tuple(float(v) for v in w), bias)
 
 
 def status_examples(
@@ -107,16 +134,17 @@ def train(
     sources: Sequence[str],
     *,
     vectors: np.ndarray | None = None,
-    rank_c: float = 1.0,
+    rank_c: float = 0.1,
     status_c: float = 0.1,  # strong regularisation: 90 training lines, chosen on the shared dev file
+    pairwise: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> AlignModel:
     """Fit the rank model, then (with it in place) the status model; returns the new model, the comparator
     keeps the old one."""
     if progress:
         progress("rank examples")
-    X, y = rank_examples(comparator, lines, vectors)
-    rank = train_rank(X, y, rank_c)
+    X, y, groups = rank_examples(comparator, lines, vectors)
+    rank = train_rank(X, y, groups, rank_c, pairwise)
     log.info("rank model on %d candidates (%d positive) of %d lines", len(y), sum(y), len(lines))
     staged = replace(comparator, model=replace(comparator.model, rank=rank))
     if progress:

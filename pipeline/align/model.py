@@ -32,6 +32,7 @@ RANK_FEATURES = (
     "heading_concept",
     "part_concept",
     "act_embedding",
+    "passage_embedding",
 )
 STATUS_FEATURES = (
     "best_rank_score",
