@@ -208,26 +208,33 @@ class Comparator:
             pool.update(int(i) for i in np.argsort(-best, kind="stable")[:EMBEDDING_POOL])
         avg = self.index.avg_length or 1.0
         bm25 = self.index.bm25_all(query)
-        raw: list[tuple[int, float, float, frozenset[str]]] = []
-        for i in sorted(pool):
-            doc = self.index.docs[i]
-            shared = frozenset(doc.concepts & found.keys())
-            bm = bm25.get(i, 0.0)
-            # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted
-            norm = K1 * (1 - B + B * doc.length / avg)
-            saturated = sum(weights[c] * doc.concept_tf[c] * (K1 + 1) / (doc.concept_tf[c] + norm) for c in shared)
-            raw.append((i, saturated / (total * (K1 + 1)) if concept_ids else 0.0, bm, shared))
-        top_bm = max((r[2] for r in raw), default=0.0) or 1.0
-        top_cs = max((r[1] for r in raw), default=0.0) or 1.0
+        # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted;
+        # walked along each concept's postings, like the terms
+        saturated: dict[int, float] = {}
+        shared_by: dict[int, set[str]] = {}
+        for c in concept_ids:
+            for i in self.index.concept_postings.get(c, ()):
+                doc = self.index.docs[i]
+                tf = doc.concept_tf[c]
+                norm = K1 * (1 - B + B * doc.length / avg)
+                saturated[i] = saturated.get(i, 0.0) + weights[c] * tf * (K1 + 1) / (tf + norm)
+                shared_by.setdefault(i, set()).add(c)
+        concept = np.zeros(len(self.index.docs), dtype=np.float64)
+        for i, v in saturated.items():
+            concept[i] = v / (total * (K1 + 1))
+        members = np.asarray(sorted(pool), dtype=np.int64)
+        top_bm = float(bm25[members].max(initial=0.0)) or 1.0
+        top_cs = float(concept[members].max(initial=0.0)) or 1.0
         top_z = float(z.max()) if z is not None else 1.0
         top_zb = float(zb.max()) if zb is not None else 1.0
         act_fit = self.act_similarity(sims)
-        if len(raw) > SHORTLIST:
+        if len(members) > SHORTLIST:
             # only the head of a cheap ordering (the main signals at equal weight) gets the full features
-            def cheap(r: tuple[int, float, float, frozenset[str]]) -> float:
-                return r[1] / top_cs + r[2] / top_bm + (max(float(z[r[0]]), 0.0) / top_z if z is not None else 0.0)
-
-            raw = sorted(raw, key=lambda r: (-cheap(r), r[0]))[:SHORTLIST]
+            cheap = concept[members] / top_cs + bm25[members] / top_bm
+            if z is not None:
+                cheap = cheap + np.maximum(z[members], 0.0) / top_z
+            members = members[np.argsort(-cheap, kind="stable")[:SHORTLIST]]
+        raw = [(int(i), float(concept[i]), float(bm25[i]), frozenset(shared_by.get(int(i), ()))) for i in members]
         scored = []
         for i, cs, bm, shared in raw:
             doc = self.index.docs[i]

@@ -65,6 +65,7 @@ class NationalIndex:
     chunk_owner: np.ndarray | None = None  # doc index of each chunk (non-decreasing)
     chunk_eids: list[tuple[str, ...]] = field(default_factory=list)  # the parts each chunk holds
     _idf: dict[str, float] = field(default_factory=dict)
+    _arrays: dict[tuple[str, float, float], tuple[np.ndarray, np.ndarray] | None] = field(default_factory=dict)
 
     def candidates(self, terms: Sequence[str], concepts: Sequence[str]) -> list[int]:
         """Indices of the articles sharing at least one query term or concept (so only they are scored)."""
@@ -86,17 +87,32 @@ class NationalIndex:
         n = len(self.docs)
         return math.log(1 + (n - self.concept_df.get(concept, 0) + 0.5) / (self.concept_df.get(concept, 0) + 0.5))
 
-    def bm25_all(self, query: Counter[str], k1: float = 1.2, b: float = 0.75) -> dict[int, float]:
-        """BM25 of every article holding a query term (doc index -> score), walking the postings once."""
-        scores: dict[int, float] = {}
-        avg = self.avg_length or 1
+    def bm25_all(self, query: Counter[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+        """BM25 of every article (dense, in docs order), from each query term's postings as arrays."""
+        scores = np.zeros(len(self.docs), dtype=np.float64)
         for term, qf in query.items():
-            weight = self.idf(term) * (k1 + 1) * (1 + math.log(qf))
-            for i in self.term_postings.get(term, ()):
-                doc = self.docs[i]
-                tf = doc.terms[term]
-                scores[i] = scores.get(i, 0.0) + weight * tf / (tf + k1 * (1 - b + b * doc.length / avg))
+            postings = self._term_arrays(term, k1, b)
+            if postings is not None:
+                idx, saturated = postings
+                scores[idx] += self.idf(term) * (1 + math.log(qf)) * saturated
         return scores
+
+    def _term_arrays(self, term: str, k1: float, b: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's postings and their saturated, length-normalised term frequencies (cached)."""
+        key = (term, k1, b)
+        if key not in self._arrays:
+            docs = self.term_postings.get(term)
+            if not docs:
+                self._arrays[key] = None
+            else:
+                avg = self.avg_length or 1
+                tf = np.array([self.docs[i].terms[term] for i in docs], dtype=np.float64)
+                length = np.array([self.docs[i].length for i in docs], dtype=np.float64)
+                self._arrays[key] = (
+                    np.asarray(docs, dtype=np.int64),
+                    tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg)),
+                )
+        return self._arrays[key]
 
 
 def _articles(provisions: Sequence[Provision]) -> list[tuple[Provision, list[Provision]]]:
