@@ -236,8 +236,19 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="score the tagger or the comparator on a gold file (shared/specs/gold-format.md)"
     )
     ev = p.add_subparsers(dest="evaluate_what", metavar="WHAT")
-    e = ev.add_parser("tagging", help="agency_f1, agency_overlap_f1, norm_f1, modality_f1 (no store needed)")
-    e.add_argument("--gold", type=Path, required=True)
+    e = ev.add_parser(
+        "tagging",
+        help="agency_f1, agency_overlap_f1, norm_f1, modality_f1, counterpart_f1",
+        description="Score the tagger on a gold file (no store needed), or on the project's stand-off "
+        "annotations (--annotations DIR, texts from the store given by --db).",
+    )
+    source = e.add_mutually_exclusive_group(required=True)
+    source.add_argument("--gold", type=Path, help="a gold-format JSONL file")
+    source.add_argument(
+        "--annotations", type=Path, metavar="DIR", help="stand-off annotations (e.g. annotations/tagging)"
+    )
+    e.add_argument("--split", choices=("dev", "train", "all"), default="dev", help="with --annotations (default dev)")
+    e.add_argument("--db", metavar="PATH|URL", help="with --annotations: the corpus database")
     e.add_argument("--json", action="store_true")
     e.add_argument("--rules-only", action="store_true", help="score the rules without the model")
     e.add_argument("--errors", action="store_true", help="also list the units with errors")
@@ -897,11 +908,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def _annotated_gold(args: argparse.Namespace) -> list[Any]:
+    """Gold lines rebuilt from stand-off annotations and the stored texts (a unit whose text changed is an
+    error naming it)."""
+    from pipeline.annotations import load_annotations, to_gold
+    from pipeline.store import open_store
+    from pipeline.tagging.evaluate import load_gold_lines
+
+    with open_store(args.db) as store:
+        build = to_gold(store, load_annotations(args.annotations), split=None if args.split == "all" else args.split)
+    for e in build.errors:
+        _err(f"warning: {e}")
+    if not build.lines:
+        raise NormgapError(f"no annotated unit in the {args.split} split", path=str(args.annotations))
+    return list(load_gold_lines(build.lines))
+
+
 def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
     from pipeline.tagging.evaluate import Prediction, errors, load_gold, score
     from pipeline.tagging.tagger import Tagger, TaggingError
 
-    gold = load_gold(args.gold)
+    gold = load_gold(args.gold) if args.gold else _annotated_gold(args)
     tagger = Tagger(use_model=not args.rules_only)
     preds = []
     for g in gold:
@@ -918,7 +945,7 @@ def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(result, ensure_ascii=False, indent=2))
         return EXIT_OK
-    _out(f"{args.gold}: {result['units']} units, tagger {tagger.version}")
+    _out(f"{args.gold or f'{args.annotations} ({args.split})'}: {result['units']} units, tagger {tagger.version}")
     _out(
         f"agency_f1 {result['agency_f1']:.4f}   agency_overlap_f1 {result['agency_overlap_f1']:.4f}   "
         f"norm_f1 {result['norm_f1']:.4f}"

@@ -270,3 +270,34 @@ def test_cli_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     (result,) = json.loads(capsys.readouterr().out)
     assert result["agency_span_f1"] == 1.0 and result["norm_f1"] == 0.0 and len(result["disagreements"]) == 1
     assert (tmp_path / "agr" / "ann1-ann2.json").exists()
+
+
+def test_evaluate_tagging_on_stand_off_annotations(
+    store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaluate tagging --annotations DIR` rebuilds gold lines from the store and scores them, counterparts too."""
+    from pipeline.annotations import annotation_record
+    from pipeline.cli import main
+    from pipeline.units import units_of
+
+    edition = store.edition_at("100-20")
+    unit = {u.id: u for u in units_of("100-20", store.provisions(edition.edition_id))}[UNIT]
+    start = unit.text.index("Служби безпеки України")
+    record = annotation_record(
+        unit,
+        edition.date,
+        agencies=[{"start": 0, "end": 12, "agency": "customs"}, {"start": start, "end": start + 22, "agency": "sbu"}],
+        norms=[{"agent": "customs", "modality": "duty"}],
+        counterparts=[{"agent": "customs", "counterpart": "sbu", "type": "inform"}],
+        annotator="x",
+    )
+    folder = tmp_path / "ann"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = ["evaluate", "tagging", "--annotations", str(folder), "--db", store.path, "--json"]
+    assert main([*args, "--split", "all"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["units"] == 1 and result["counterpart_f1"] == 1.0 and result["agency_f1"] == 1.0
+    other = "dev" if record["split"] == "train" else "train"
+    assert main([*args, "--split", other]) == 2  # nothing in the other split: an error naming the folder
+    assert str(folder) in capsys.readouterr().err
