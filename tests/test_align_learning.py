@@ -249,3 +249,22 @@ def test_a_match_deep_inside_a_long_article_counts(store: Store, tmp_path: Path)
     assert with_chunk["100-20#art_2-1"] > 0.9
     best = next(c for c in deep.align("t#1", query).candidates if c.provision == "100-20#art_2-1")
     assert best.evidence[0] == "100-20#art_2-1__para_2"  # the passage that matched, first
+
+
+def test_each_provision_is_also_queried_by_its_concepts_in_ukrainian(store: Store, tmp_path: Path) -> None:
+    encoder = TopicEncoder()
+    embedder = Embedder(VectorCache(tmp_path / "emb.sqlite"), loader=lambda: encoder)
+    comparator = make_comparator(store, [TrackedAct("100-20", "t")], default_thesaurus(), embedder=embedder)
+    texts = ["Each Party shall prevent smuggling and carry out customs control.", "Nothing to see here."]
+    query = comparator.concept_query(texts[0])
+    assert "контрабанда" in query and "митний контроль" in query
+    assert comparator.concept_query(texts[1]) == ""
+    vectors = comparator.query_vectors(texts)
+    assert vectors is not None and vectors.shape == (2, 2, 4)
+    assert not vectors[1, 1].any()  # no concept, no Ukrainian query
+    np.testing.assert_allclose(vectors[0, 1], encoder._vec(query))
+    given = comparator.align("t#1", texts[0], vector=vectors[0])
+    computed = comparator.align("t#1", texts[0])  # the comparator embeds both queries itself
+    assert given.as_json() == computed.as_json()
+    english_only = comparator.align("t#1", texts[0], vector=vectors[0, 0])
+    assert english_only.signals != given.signals  # the Ukrainian query is a signal of its own

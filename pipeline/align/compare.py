@@ -146,18 +146,26 @@ class Comparator:
             terms.update(seen)
         return terms
 
-    def similarities(
-        self, text: str, vector: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
-        """Cosine of the provision with every article (its start), with the article's best passage (its
-        start or one of its later chunks) and with every chunk; None without the embedding signal."""
-        if self.index.vectors is None:
+    def concept_query(self, text: str) -> str:
+        """The provision's thesaurus concepts in Ukrainian (their first variants, most frequent first): a
+        Ukrainian query for the embedder, which matches Ukrainian law better than the English text does."""
+        found = self.thesaurus.english_concepts(text)
+        return "; ".join(self.concepts[c].uk[0] for c in sorted(found, key=lambda c: (-found[c], c)))
+
+    def query_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
+        """(n, 2, dim): each text's English query vector and its Ukrainian concept query's (zeros when the
+        text has no concept); None without the embedding signal."""
+        if self.embedder is None or self.index.vectors is None or not texts:
             return None
-        if vector is None:
-            if self.embedder is None:
-                return None
-            vector = self.embedder.queries([text])[0]
-        q = np.asarray(vector, dtype=np.float64)
+        english = self.embedder.queries(list(texts))
+        queries = [self.concept_query(t) for t in texts]
+        wanted = [i for i, q in enumerate(queries) if q]
+        ukrainian = np.zeros_like(english)
+        if wanted:
+            ukrainian[wanted] = self.embedder.queries([queries[i] for i in wanted])
+        return np.stack([english, ukrainian], axis=1)
+
+    def _passages(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         # einsum, not BLAS: BLAS sums in an order that depends on its thread count, which differs between
         # this process and a Dask worker, and the last digit of a score must not depend on the engine
         sims = np.einsum("ij,j->i", self._vectors64, q)
@@ -167,6 +175,26 @@ class Comparator:
             chunk_sims = np.einsum("ij,j->i", self._chunks64, q)
             np.maximum.at(best, self.index.chunk_owner, chunk_sims)
         return sims, best, chunk_sims
+
+    def similarities(
+        self, text: str, vector: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None] | None:
+        """Cosine of the English provision with every article (its start), with the article's best passage
+        (its start or one of its later chunks) and with every chunk, and of the Ukrainian concept query with
+        each article's best passage; None without the embedding signal. `vector` is query_vectors' (2, dim)."""
+        if self.index.vectors is None:
+            return None
+        if vector is None:
+            found = self.query_vectors([text])
+            if found is None:
+                return None
+            vector = found[0]
+        pair = np.asarray(vector, dtype=np.float64)
+        if pair.ndim == 1:  # an English query vector alone
+            pair = np.stack([pair, np.zeros_like(pair)])
+        sims, best, chunk_sims = self._passages(pair[0])
+        uk_best = self._passages(pair[1])[1] if np.any(pair[1]) else None
+        return sims, best, chunk_sims, uk_best
 
     def passage_evidence(self, chunks: np.ndarray | None, doc_index: int, article_similarity: float) -> tuple[str, ...]:
         """The parts of the article's best chunk, when a later chunk matches better than its start."""
@@ -198,14 +226,17 @@ class Comparator:
         total = sum(weights.values()) or 1.0
         query = self.query_terms(concept_ids)
         found_sims = self.similarities(text, vector)
-        sims, best, chunk_sims = found_sims if found_sims is not None else (None, None, None)
+        sims, best, chunk_sims, uk_best = found_sims if found_sims is not None else (None, None, None, None)
         pool = set(self.index.candidates(list(query), concept_ids))
-        z = zb = None
+        z = zb = zu = None
         if sims is not None and best is not None and len(sims) > 1:
             z = (sims - sims.mean()) / (sims.std() or 1.0)
             zb = (best - best.mean()) / (best.std() or 1.0)
             pool.update(int(i) for i in np.argsort(-sims, kind="stable")[:EMBEDDING_POOL])
             pool.update(int(i) for i in np.argsort(-best, kind="stable")[:EMBEDDING_POOL])
+        if uk_best is not None and len(uk_best) > 1:
+            zu = (uk_best - uk_best.mean()) / (uk_best.std() or 1.0)
+            pool.update(int(i) for i in np.argsort(-uk_best, kind="stable")[:EMBEDDING_POOL])
         avg = self.index.avg_length or 1.0
         bm25 = self.index.bm25_all(query)
         # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted;
@@ -227,12 +258,15 @@ class Comparator:
         top_cs = float(concept[members].max(initial=0.0)) or 1.0
         top_z = float(z.max()) if z is not None else 1.0
         top_zb = float(zb.max()) if zb is not None else 1.0
+        top_zu = float(zu.max()) if zu is not None else 1.0
         act_fit = self.act_similarity(sims)
         if len(members) > SHORTLIST:
             # only the head of a cheap ordering (the main signals at equal weight) gets the full features
             cheap = concept[members] / top_cs + bm25[members] / top_bm
             if z is not None:
                 cheap = cheap + np.maximum(z[members], 0.0) / top_z
+            if zu is not None:
+                cheap = cheap + np.maximum(zu[members], 0.0) / top_zu
             members = members[np.argsort(-cheap, kind="stable")[:SHORTLIST]]
         raw = [(int(i), float(concept[i]), float(bm25[i]), frozenset(shared_by.get(int(i), ()))) for i in members]
         scored = []
@@ -248,6 +282,7 @@ class Comparator:
                 "embedding": max(zi, 0.0) / top_z if top_z > 0 else 0.0,
                 "embedding_z": max(min(zi / 5.0, 1.5), -1.0),
                 "passage_embedding": max(float(zb[i]), 0.0) / top_zb if zb is not None and top_zb > 0 else 0.0,
+                "concept_embedding": max(float(zu[i]), 0.0) / top_zu if zu is not None and top_zu > 0 else 0.0,
                 "concept_abs": cs,
                 "heading_concept": 1.0 if shared & heading else 0.0,
                 # the concepts one part holds together (an offence and its object in one point)

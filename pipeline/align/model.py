@@ -33,6 +33,7 @@ RANK_FEATURES = (
     "part_concept",
     "act_embedding",
     "passage_embedding",
+    "concept_embedding",
 )
 STATUS_FEATURES = (
     "best_rank_score",

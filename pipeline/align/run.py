@@ -95,9 +95,8 @@ def make_comparator(
 
 
 def unit_vectors(comparator: Comparator, units: Sequence[tuple[str, str]]) -> np.ndarray | None:
-    if comparator.embedder is None or comparator.index.vectors is None or not units:
-        return None
-    return comparator.embedder.queries([text for _, text in units])
+    """The units' query vectors (English text and Ukrainian concept query), computed here in one batch."""
+    return comparator.query_vectors([text for _, text in units])
 
 
 Job = tuple[Instrument, Sequence[tuple[str, str]], "np.ndarray | None"]
