@@ -162,6 +162,8 @@ def test_training_fits_both_models_and_reproduces(store: Store, tmp_path: Path) 
     lines = _lines()
     model = train(comparator, lines, ["lines"])
     assert model == train(comparator, lines, ["lines"])  # deterministic: same data, same model
+    # and independent of the model in place when training starts
+    assert train(dataclasses.replace(comparator, model=model), lines, ["lines"]) == model
     trained = dataclasses.replace(comparator, model=model)
     gaps = [trained.align(str(g["id"]), str(g["text"])).status for g in lines if not g["implemented_by"]]
     assert gaps == ["not_implemented", "not_implemented"]
