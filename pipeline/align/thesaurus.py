@@ -86,14 +86,20 @@ def default_thesaurus() -> Thesaurus:
 
 def find_lemma_sequences(lemmas: Sequence[str], concepts: Sequence[Concept]) -> set[str]:
     """Concept ids whose Ukrainian lemma sequence occurs (contiguously) in a lemma stream."""
-    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for c in concepts:
-        for seq in c.uk_lemmas:
-            by_first.setdefault(seq[0], []).append((seq, c.id))
+    by_first = _by_first_lemma(tuple(concepts))
     found: set[str] = set()
     n = len(lemmas)
     for i, lem in enumerate(lemmas):
         for seq, cid in by_first.get(lem, ()):
-            if cid not in found and tuple(lemmas[i : i + len(seq)]) == seq and i + len(seq) <= n:
+            if cid not in found and i + len(seq) <= n and tuple(lemmas[i : i + len(seq)]) == seq:
                 found.add(cid)
     return found
+
+
+@lru_cache(maxsize=4)
+def _by_first_lemma(concepts: tuple[Concept, ...]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for c in concepts:
+        for seq in c.uk_lemmas:
+            by_first.setdefault(seq[0], []).append((seq, c.id))
+    return by_first
