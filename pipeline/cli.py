@@ -1228,8 +1228,15 @@ def _compare_for_run(store: Any, args: argparse.Namespace) -> list[Any]:
     stored = [i for i in load_instruments(args.instruments_file) if store.has_work(i.slug) and store.editions(i.slug)]
     if not stored:
         return []
-    results = compare_instruments(
-        store, stored, load_acts(args.acts_file), default_thesaurus(), embedder=_embedder(args)
+    results = _with_align_bar(
+        lambda on_aligned: compare_instruments(
+            store,
+            stored,
+            load_acts(args.acts_file),
+            default_thesaurus(),
+            embedder=_embedder(args),
+            on_aligned=on_aligned,
+        )
     )
     _out(f"compared {len(stored)} instruments, {sum(len(r.alignments) for r in results)} provisions")
     return results
@@ -1261,13 +1268,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise NotFoundInStoreError("no instrument text in the store (run `normgap refresh` first)")
         engine = _engine(args)
         try:
-            results = compare_instruments(
-                store,
-                stored,
-                tracked,
-                default_thesaurus(),
-                client=getattr(engine, "client", None),
-                embedder=_embedder(args),
+            results = _with_align_bar(
+                lambda on_aligned: compare_instruments(
+                    store,
+                    stored,
+                    tracked,
+                    default_thesaurus(),
+                    client=getattr(engine, "client", None),
+                    embedder=_embedder(args),
+                    on_aligned=on_aligned,
+                )
             )
         finally:
             if hasattr(engine, "close"):
@@ -1320,6 +1330,14 @@ def _embedder(args: argparse.Namespace) -> Any:
             bars.pop(total, None)
 
     return Embedder(VectorCache(cache_path()), progress=progress)
+
+
+def _with_align_bar(compare: Any) -> Any:
+    """Run a comparison with a progress bar over the provisions aligned (shown on a terminal only)."""
+    from tqdm import tqdm
+
+    with tqdm(desc="align", unit="provision", file=sys.stderr, disable=None) as bar:
+        return compare(_progress(bar))
 
 
 def _alignment_setting(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:

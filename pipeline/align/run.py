@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,7 @@ def compare_instruments(
     *,
     client: Any = None,
     embedder: Embedder | None = None,
+    on_aligned: Callable[[int], None] | None = None,
 ) -> list[InstrumentResult]:
     """Align every instrument; with a Dask client chunks of provisions are aligned in parallel and
     the results written back here in the same order, so the output does not depend on the engine.
@@ -143,8 +144,18 @@ def compare_instruments(
         jobs.append((inst, units, unit_vectors(comparator, units)))
     if client is not None:
         aligned = _align_on_dask(client, comparator, jobs)
+        if on_aligned:
+            on_aligned(sum(len(units) for _, units, _ in jobs))
     else:
-        aligned = [align_units(comparator, inst.slug, inst.force, inst.topics, units, v) for inst, units, v in jobs]
+        aligned = []
+        for inst, todo, v in jobs:
+            done: list[Alignment] = []
+            for i in range(0, len(todo), DASK_CHUNK):  # the same chunks as on Dask, for the progress bar
+                chunk = v[i : i + DASK_CHUNK] if v is not None else None
+                done += align_units(comparator, inst.slug, inst.force, inst.topics, todo[i : i + DASK_CHUNK], chunk)
+                if on_aligned:
+                    on_aligned(len(todo[i : i + DASK_CHUNK]))
+            aligned.append(done)
     results = []
     for (inst, _, _), alignments in zip(jobs, aligned, strict=True):
         store.save_alignments(
