@@ -1323,6 +1323,8 @@ def _embedder(args: argparse.Namespace) -> Any:
     def progress(done: int, total: int) -> None:
         bar = bars.get(total)
         if bar is None:
+            if total >= 500:  # minutes of work: say so even when no bar can be drawn (cron, a log file)
+                _err(f"normgap: embedding {total} texts for the alignment (once: they are cached)")
             bar = bars[total] = tqdm(total=total, desc="embed", unit="text", file=sys.stderr, disable=None)
         bar.update(done - bar.n)
         if done >= total:
