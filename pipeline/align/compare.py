@@ -31,11 +31,10 @@ import numpy as np
 
 from pipeline.align.embed import Embedder
 from pipeline.align.index import ArticleDoc, NationalIndex, content, lemma_stream
-from pipeline.align.model import AlignModel, load_model
+from pipeline.align.model import STATUSES, AlignModel, load_model
 from pipeline.align.thesaurus import Thesaurus
 from pipeline.tagging.tagger import Tagger, TaggingError
 
-STATUSES = ("implemented", "partial", "not_implemented")
 # A named body binds the national side only when it is an agency of its own; these stand for "any".
 _ANY_AGENT = frozenset({"state_party", "competent_authority"})
 K1, B = 1.2, 0.75
@@ -108,6 +107,7 @@ class Scored:
     """One candidate article with its signals (features of the rank model) and its rank score."""
 
     doc: ArticleDoc
+    position: int  # the article's index in NationalIndex.docs
     features: dict[str, float]
     score: float
     concept_score: float
@@ -145,6 +145,11 @@ class Comparator:
                 seen.update(content(lemma_stream(variant)))
             terms.update(seen)
         return terms
+
+    def concept_weights(self, concept_ids: Sequence[str]) -> tuple[dict[str, float], float]:
+        """Each concept's rarity in the national corpus (its idf), and their sum (1 when there is none)."""
+        weights = {c: self.index.concept_idf(c) for c in concept_ids}
+        return weights, sum(weights.values()) or 1.0
 
     def concept_query(self, text: str) -> str:
         """The provision's thesaurus concepts in Ukrainian (their first variants, most frequent first): a
@@ -222,21 +227,15 @@ class Comparator:
     ) -> list[Scored]:
         concept_ids = sorted(found)
         wanted_topics = set(topics) | {self.concepts[c].topic for c in concept_ids}
-        weights = {c: self.index.concept_idf(c) for c in concept_ids}
-        total = sum(weights.values()) or 1.0
+        weights, total = self.concept_weights(concept_ids)
         query = self.query_terms(concept_ids)
         found_sims = self.similarities(text, vector)
         sims, best, chunk_sims, uk_best = found_sims if found_sims is not None else (None, None, None, None)
         pool = set(self.index.candidates(list(query), concept_ids))
-        z = zb = zu = None
-        if sims is not None and best is not None and len(sims) > 1:
-            z = (sims - sims.mean()) / (sims.std() or 1.0)
-            zb = (best - best.mean()) / (best.std() or 1.0)
-            pool.update(int(i) for i in np.argsort(-sims, kind="stable")[:EMBEDDING_POOL])
-            pool.update(int(i) for i in np.argsort(-best, kind="stable")[:EMBEDDING_POOL])
-        if uk_best is not None and len(uk_best) > 1:
-            zu = (uk_best - uk_best.mean()) / (uk_best.std() or 1.0)
-            pool.update(int(i) for i in np.argsort(-uk_best, kind="stable")[:EMBEDDING_POOL])
+        z, zb, zu = _standardised(sims), _standardised(best), _standardised(uk_best)
+        for nearest in (sims, best, uk_best):
+            if nearest is not None and len(nearest) > 1:
+                pool.update(int(i) for i in np.argsort(-nearest, kind="stable")[:EMBEDDING_POOL])
         avg = self.index.avg_length or 1.0
         bm25 = self.index.bm25_all(query)
         # concepts as BM25 terms: saturated by how many provisions hold them, long articles discounted;
@@ -295,13 +294,12 @@ class Comparator:
                 "act_embedding": act_fit.get(doc.work, 0.0),
             }
             sim = float(best[i]) if best is not None else 0.0
-            scored.append(Scored(doc, features, self.model.rank.score(features), cs, bm, sim, shared))
+            scored.append(Scored(doc, i, features, self.model.rank.score(features), cs, bm, sim, shared))
         scored.sort(key=lambda r: (-r.score, r.doc.id))
         if chunk_sims is not None and sims is not None:
-            positions = {id(d): i for i, d in enumerate(self.index.docs)}
             for k, r in enumerate(scored[: self.top]):
-                i = positions[id(r.doc)]
-                scored[k] = dataclasses.replace(r, passage=self.passage_evidence(chunk_sims, i, float(sims[i])))
+                passage = self.passage_evidence(chunk_sims, r.position, float(sims[r.position]))
+                scored[k] = dataclasses.replace(r, passage=passage)
         return scored
 
     def align(
@@ -334,8 +332,7 @@ class Comparator:
             )
             for r in scored[: self.top]
         )
-        weights = {c: self.index.concept_idf(c) for c in concept_ids}
-        total = sum(weights.values()) or 1.0
+        weights, total = self.concept_weights(concept_ids)
         absent = [c for c in concept_ids if not self.index.concept_df.get(c)]
         covered = set().union(*(r.shared for r in scored[:5])) if scored else set()
         signals = {
@@ -366,6 +363,13 @@ class Comparator:
             evidence += f"; no national provision has: {', '.join(absent)}"
         odds = ", ".join(f"{s} {probabilities[s]:.2f}" for s in STATUSES)
         return status, round(probabilities[status], 3), f"{evidence} ({odds})"
+
+
+def _standardised(values: np.ndarray | None) -> np.ndarray | None:
+    """z-scores over the corpus, so that similarities of different queries compare."""
+    if values is None or len(values) < 2:
+        return None
+    return (values - values.mean()) / (values.std() or 1.0)
 
 
 def _evidence(r: Scored) -> tuple[str, ...]:

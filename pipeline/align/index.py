@@ -183,11 +183,15 @@ def build_index(
     return NationalIndex(docs, df, cdf, avg, term_postings, concept_postings)
 
 
+def _head(doc: ArticleDoc) -> str:
+    number = doc.eid.split("_", 1)[1].split("__")[0]
+    return f"Стаття {number}. {doc.heading}. "
+
+
 def doc_text(doc: ArticleDoc) -> str:
     """What is embedded for an article: its number and heading, then its parts (the embedder clips it)."""
-    number = doc.eid.split("_", 1)[1].split("__")[0]
     body = " ".join(p.text for p in doc.provisions[1:] if p.text)
-    return f"Стаття {number}. {doc.heading}. {body}".strip()
+    return (_head(doc) + body).strip()
 
 
 CHUNK_CHARS = 600
@@ -199,11 +203,11 @@ def doc_chunks(doc: ArticleDoc) -> list[tuple[str, tuple[str, ...]]]:
     its context. Returns (text, eids of the parts it holds)."""
     if len(doc_text(doc)) <= MAX_CHARS:
         return []
-    number = doc.eid.split("_", 1)[1].split("__")[0]
-    head = f"Стаття {number}. {doc.heading}. "
+    head = _head(doc)
     chunks: list[tuple[str, tuple[str, ...]]] = []
     body: list[str] = []
     eids: list[str] = []
+    size = 0  # characters of body joined by spaces, plus one
     seen = len(head)
     for p in doc.provisions[1:]:
         if not p.text:
@@ -211,11 +215,12 @@ def doc_chunks(doc: ArticleDoc) -> list[tuple[str, tuple[str, ...]]]:
         seen += len(p.text) + 1
         if seen <= MAX_CHARS:
             continue  # already in the article's own vector
-        if body and sum(len(b) + 1 for b in body) + len(p.text) > CHUNK_CHARS:
+        if body and size + len(p.text) > CHUNK_CHARS:
             chunks.append((head + " ".join(body), tuple(eids)))
-            body, eids = [], []
+            body, eids, size = [], [], 0
         body.append(p.text)
         eids.append(p.eid)
+        size += len(p.text) + 1
     if body:
         chunks.append((head + " ".join(body), tuple(eids)))
     return chunks
