@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -139,18 +139,13 @@ def train(
     rank_c: float = 0.03,  # chosen on the shared dev file (recall@5, MRR, gap F1), like status_c
     status_c: float = 1.0,
     pairwise: bool = True,
-    progress: Callable[[str], None] | None = None,
 ) -> AlignModel:
     """Fit the rank model, then (with it in place) the status model; returns the new model, the comparator
     keeps the old one."""
-    if progress:
-        progress("rank examples")
     X, y, groups = rank_examples(comparator, lines, vectors)
     rank = train_rank(X, y, groups, rank_c, pairwise)
     log.info("rank model on %d candidates (%d positive) of %d lines", len(y), sum(y), len(lines))
     staged = replace(comparator, model=replace(comparator.model, rank=rank))
-    if progress:
-        progress("status examples")
     SX, sy = status_examples(staged, lines, vectors)
     status = train_status(SX, sy, status_c)
     digest = hashlib.sha256(
