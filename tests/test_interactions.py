@@ -97,6 +97,52 @@ from pipeline.tagging.tagger import Tagger
             "580-19",
             {("police", "foreign_authority", "assist")},
         ),
+        (  # an investigator named by role alone bears the norm for the pre-trial investigation body
+            "Слідчий, дізнавач невідкладно у письмовій формі повідомляє керівника органу прокуратури про початок "
+            "досудового розслідування.",
+            "Стаття 214. Початок досудового розслідування",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "inform")},
+        ),
+        (  # "за погодженням із прокурором" is an inserted phrase: the court is what "звертатися до" governs
+            "звертатися за погодженням із прокурором до слідчого судді з клопотаннями про застосування заходів "
+            "забезпечення кримінального провадження;",
+            "Стаття 40. Слідчий органу досудового розслідування\nСлідчий органу досудового розслідування "
+            "уповноважений:",
+            "4651-17",
+            {("law_enforcement", "court", "request"), ("law_enforcement", "prosecutor", "coordinate")},
+        ),
+        (  # the body named with the role, not the article's heading, bears the norm
+            "Детектив Національного антикорупційного бюро України зобов’язаний виконувати доручення та вказівки "
+            "тільки прокурора Спеціалізованої антикорупційної прокуратури, які надаються у письмовій формі.",
+            "Стаття 40. Слідчий органу досудового розслідування",
+            "4651-17",
+            {("nabu", "prosecutor", "assist")},
+        ),
+        (  # a foreign body later in the clause leaves the domestic one domestic; agreeing to a request coordinates
+            "доручати органу досудового розслідування виконання запиту (доручення) компетентного органу іноземної "
+            "держави про міжнародну правову допомогу, погоджувати запит органу досудового розслідування;",
+            "Стаття 36. Прокурор\nПрокурор уповноважений:",
+            "4651-17",
+            {
+                ("prosecutor", "law_enforcement", "delegate"),
+                ("prosecutor", "foreign_authority", "assist"),
+                ("prosecutor", "law_enforcement", "coordinate"),
+            },
+        ),
+        (  # each coordinated adjective names its own body
+            "Податкові та митні органи передають Бюро економічної безпеки України інформацію про обставини, що "
+            "свідчать про вчинення кримінальних правопорушень.",
+            "Стаття 7. Взаємодія",
+            "1150-20",
+            {("customs", "beb", "inform"), ("tax", "beb", "inform")},
+        ),
+        (  # a body listed with "other ... bodies of foreign States" is one of them
+            "Поліція здійснює співробітництво з поліцейськими та іншими відповідними органами іноземних держав.",
+            "",
+            "580-19",
+            {("police", "foreign_authority", "joint")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

@@ -8,17 +8,39 @@ relates to the agent (a place, the author of an act) is not a counterpart.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from pipeline.tagging.cues import CueSet
+from pipeline.tagging.mentions import Mention
 from pipeline.tagging.norms import Context, View
 
 MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
 
 
 _CLAUSE_END = ";.:"
-FOREIGN = "foreign_authority"
-_FOREIGN_AFTER = re.compile(r"[^;.:]{0,60}?\b(?:інш\w*|іноземн\w*)\s+держав(?:и|ам|ами|ах)?\b")
+
+
+def _bound(text: str, cue_start: int) -> bool:
+    """ "за погодженням із прокурором", "за згодою": an inserted phrase that takes one object (the body right
+    after it, or a list), unlike a verb, which governs every object that follows it."""
+    if text.startswith("за ", cue_start):
+        cue_start += 3
+    elif not text.startswith("за ", max(cue_start - 3, 0)):
+        return False
+    return text.startswith(("погодж", "згод"), cue_start)
+
+
+_LIST_GLUE = re.compile(r"^[\s,()]*(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
+
+
+def _listed(text: str, between: Sequence[Mention], start: int) -> bool:
+    """Whether the bodies between a prepositional cue and a mention form one list with it ("за запитом
+    слідчого, прокурора або суду")."""
+    if not between:
+        return True
+    ends = [m.end for m in between]
+    starts = [m.start for m in between[1:]] + [start]
+    return all(_LIST_GLUE.match(text[e:s]) for e, s in zip(ends, starts, strict=True))
 
 
 def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
@@ -31,6 +53,10 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
         if cue.end <= start and cue.start >= clause_start:
+            if _bound(text, cue.start) and not _listed(
+                text, [m for m in view.mentions if cue.end <= m.start < start], start
+            ):
+                continue  # "за погодженням із прокурором" has its object; it does not govern later bodies
             if before is None or cue.end > before[0]:
                 before = (cue.end, cue.modality)
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
@@ -43,11 +69,16 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     return after[1] if after else None
 
 
-def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
-    """(agent, counterpart, type) triples of a unit whose norms have these agents."""
+def counterparts(
+    view: View, ctx: Context, agents: Sequence[str], cues: CueSet, bearers: Collection[str] = ()
+) -> set[tuple[str, str, str]]:
+    """(agent, counterpart, type) triples of a unit whose norms have these agents. `bearers` are the bodies
+    the rules found as subjects of the unit's norms, kept or not by the norm model: a list of bearers never
+    holds a partner."""
     found: set[tuple[str, str, str]] = set()
     if not agents:
         return found
+    co_bearers = set(agents) | set(bearers)
     sources = [view, *reversed(ctx.lead_ins)]
     for source in sources:
         for m in source.mentions:
@@ -56,9 +87,7 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
-            if m.agency != FOREIGN and _FOREIGN_AFTER.match(source.folded, m.end):
-                continue  # "правоохоронних органів інших держав": a foreign body, not the domestic agency
-            if m.agency in agents and len(agents) > 1:
+            if m.agency in co_bearers and len(co_bearers) > 1:
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             for agent in agents:
                 if m.agency != agent:

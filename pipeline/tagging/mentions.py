@@ -66,7 +66,7 @@ class AgencyMatcher:
             entry, length = match
             start, end = i, i + length
             agency = entry.agency
-            tail = _foreign_tail(tokens, end)
+            tail = _foreign_tail(tokens, end) or _bracketed_foreign_tail(tokens, end)
             if tail:
                 end, agency = tail, "foreign_authority"
                 if start > 0 and _FOREIGN_ADJ.match(tokens[start - 1].norm):
@@ -83,7 +83,7 @@ class AgencyMatcher:
             if not _names_an_act(tokens, start) and not _adjective_use(tokens, start, end):
                 found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
             i = end
-        return _drop_generic_heads(_join_coordinated(tokens, found, self, work))
+        return _join_foreign_lists(tokens, _drop_generic_heads(_join_coordinated(tokens, found, self, work)))
 
     def _longest(self, tokens: Sequence[Token], i: int, work: str | None) -> tuple[Entry, int] | None:
         best: tuple[Entry, int] | None = None
@@ -197,10 +197,35 @@ def _join_coordinated(
             i += 1
             continue
         result = [m for m in result if not (i <= m.token_start and m.token_end <= end)]
-        result.append(Mention(tokens[i].start, tokens[end - 1].end, agency, i, end))
+        separate = _separate_bodies(tokens[i:j], tokens[j:end], matcher, work)
+        if separate and inner is not None and agency != "foreign_authority":
+            # "податкові та митні органи": each adjective names a body of its own
+            result += [Mention(tokens[i + k].start, tokens[i + k].end, a, i + k, i + k + 1) for k, a in separate[:-1]]
+            last = i + separate[-1][0]
+            result.append(Mention(tokens[last].start, tokens[end - 1].end, separate[-1][1], last, end))
+        else:
+            result.append(Mention(tokens[i].start, tokens[end - 1].end, agency, i, end))
         covered.update(range(i, end))
         i = end
     return sorted(result, key=lambda m: m.token_start)
+
+
+def _separate_bodies(
+    adjectives: Sequence[Token], head: Sequence[Token], matcher: AgencyMatcher, work: str | None
+) -> list[tuple[int, str]] | None:
+    """(token offset in the list, agency) of each coordinated adjective when every one of them names a
+    different registry body with the shared head; None when any does not ("правоохоронних та інших
+    державних органів" is one generic body)."""
+    found: list[tuple[int, str]] = []
+    for k, t in enumerate(adjectives):
+        if t.norm in _COORD:
+            continue
+        match = matcher._longest([t, *head], 0, work)
+        if match is None or match[1] != 1 + len(head):
+            return None
+        found.append((k, match[0].agency))
+    agencies = [a for _, a in found]
+    return found if len(found) > 1 and len(set(agencies)) == len(agencies) else None
 
 
 def _drop_generic_heads(mentions: list[Mention]) -> list[Mention]:
@@ -224,7 +249,38 @@ def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
         k += 1
     if k > j and k < len(tokens) and _STATE.match(tokens[k].norm):
         return k + 1
+    if k == j and j < len(tokens) and tokens[j].text == ")":
+        # "органів правопорядку (правоохоронних органів) інших держав": the bracket closes a synonym
+        return _foreign_tail(tokens, j + 1)
     return None
+
+
+def _bracketed_foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
+    """Index after "(…) інших держав" starting at j: a bracketed synonym between a body and its State."""
+    if j >= len(tokens) or tokens[j].text != "(":
+        return None
+    close = next((k for k in range(j + 1, min(j + 8, len(tokens))) if tokens[k].text == ")"), None)
+    return _foreign_tail(tokens, close + 1) if close is not None else None
+
+
+def _join_foreign_lists(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+    """ "з поліцейськими та іншими відповідними органами іноземних держав": a body listed with "other ...
+    bodies of foreign States" is one of them, so the list is one foreign mention."""
+    result: list[Mention] = []
+    for m in mentions:
+        prev = result[-1] if result else None
+        if prev is not None and m.agency == "foreign_authority" and prev.agency != "foreign_authority":
+            between = tokens[prev.token_end : m.token_start]
+            if (
+                2 <= len(between) <= 4
+                and between[0].norm in ("та", "і", "й")
+                and between[1].norm.startswith("інш")
+                and all(_is_adjective(t) for t in between[2:])
+            ):
+                result[-1] = Mention(prev.start, m.end, "foreign_authority", prev.token_start, m.token_end)
+                continue
+        result.append(m)
+    return result
 
 
 @lru_cache(maxsize=2)

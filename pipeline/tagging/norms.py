@@ -33,6 +33,9 @@ _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
 _RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
+# investigators by role, in the nominative (pymorphy3 reads "слідчий" first as an adjective, "детектив" caseless)
+_ROLES_NOMINATIVE = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
+ROLE_BEARER = "law_enforcement"
 _PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
 
 
@@ -115,7 +118,9 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
 
 
 def _is_generic_head(t: Token) -> bool:
-    return t.norm.startswith(("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"))
+    return t.norm.startswith(
+        ("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник", "детектив", "слідч", "дізнавач")
+    )
 
 
 def _governed(view: View, m: Mention) -> bool:
@@ -134,7 +139,8 @@ def _is_subject(view: View, m: Mention) -> bool:
     if not _governed(view, m):
         return "nomn" in mention_cases(view, m)
     head = view.tokens[m.token_start - 1]
-    return _is_generic_head(head) and is_nominative_noun(head.norm) and "gent" in mention_cases(view, m)
+    nominative = is_nominative_noun(head.norm) or head.norm in _ROLES_NOMINATIVE
+    return _is_generic_head(head) and nominative and "gent" in mention_cases(view, m)
 
 
 def subject_before(view: View, cue_token: int) -> list[Mention]:
@@ -146,6 +152,26 @@ def subject_before(view: View, cue_token: int) -> list[Mention]:
         return []
     nearest = max(nominative, key=lambda m: m.token_end)
     return [m for m in _coordinated(view, view.mentions, nearest) if _is_subject(view, m)]
+
+
+def role_subject(view: View, cue_token: int) -> bool:
+    """ "Слідчий, дізнавач невідкладно повідомляє ...", "..., дізнавач за погодженням із прокурором надсилає":
+    an investigator named by role alone is the subject of the cue. The role stands for the pre-trial
+    investigation body (law_enforcement) as the bearer, though it is not a mention of it (agencies.md)."""
+    start = _clause_start(view, cue_token)
+    for i in range(cue_token - 1, max(start, cue_token - 12) - 1, -1):
+        t = view.tokens[i]
+        if t.is_word and _is_finite_present(t.norm):
+            return False  # another predicate's clause
+        if t.norm not in _ROLES_NOMINATIVE or any(m.token_start <= i < m.token_end for m in view.mentions):
+            continue
+        prev = view.tokens[i - 1].norm if i > start else ","
+        nxt = i + 1
+        if prev not in (",", "та", "і", "й", "то") or (nxt < len(view.tokens) and view.tokens[nxt].text == "("):
+            return False  # "доручення слідчого", "слідчі (розшукові) дії"
+        # "детективи Національного бюро", "слідчі органів поліції": the body named with the role bears it
+        return not any(nxt <= m.token_start <= nxt + 1 for m in view.mentions)
+    return False
 
 
 def dative_agents(view: View, cue_token: int) -> list[Mention]:
@@ -240,6 +266,9 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         token = view.token_at(cue.start)
         agents = subject_before(view, token)
         source = "subject"
+        if not agents and role_subject(view, token):
+            found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
+            continue
         if not agents and _DATIVE_CUE.match(view.folded[cue.start : cue.end]):
             agents, source = dative_agents(view, token), "dative"
         if agents:
@@ -323,6 +352,9 @@ def _level4(view: View) -> list[NormCandidate]:
     found = [NormCandidate(m.agency, "duty", 4, "subject") for m in _own_subject(view)]
     if found:
         return found
+    verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
+    if any(role_subject(view, v) for v in verbs):
+        return [NormCandidate(ROLE_BEARER, "duty", 4, "subject")]
     for m in view.mentions:
         end = _clause_end(view, m.token_end)
         start = _clause_start(view, m.token_start)
