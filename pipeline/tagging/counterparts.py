@@ -30,6 +30,7 @@ def _bound(text: str, cue_start: int) -> bool:
     return text.startswith(("погодж", "згод"), cue_start)
 
 
+_RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
 
@@ -53,6 +54,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
         if cue.end <= start and cue.start >= clause_start:
+            if _RELATIVE_CLAUSE.search(text, cue.end, start):
+                continue  # too far, or inside a clause about someone else ("осіб, які переховуються від суду")
             if _bound(text, cue.start) and not _listed(
                 text, [m for m in view.mentions if cue.end <= m.start < start], start
             ):

@@ -119,7 +119,10 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
 
 def _is_generic_head(t: Token) -> bool:
     return t.norm.startswith(
-        ("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник", "детектив", "слідч", "дізнавач")
+        (
+            *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
+            *("детектив", "слідч", "дізнавач", "керівник", "голова", "директор", "начальник"),
+        )
     )
 
 
@@ -167,11 +170,33 @@ def role_subject(view: View, cue_token: int) -> bool:
             continue
         prev = view.tokens[i - 1].norm if i > start else ","
         nxt = i + 1
-        if prev not in (",", "та", "і", "й", "то") or (nxt < len(view.tokens) and view.tokens[nxt].text == "("):
-            return False  # "доручення слідчого", "слідчі (розшукові) дії"
+        if prev in _PREPOSITIONS or _adjectival_role(view, i):
+            return False  # "на слідчого", "слідчі (розшукові) дії", "слідчий експеримент"
         # "детективи Національного бюро", "слідчі органів поліції": the body named with the role bears it
         return not any(nxt <= m.token_start <= nxt + 1 for m in view.mentions)
     return False
+
+
+def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
+    """ "Слідчий, дізнавач, прокурор зобов'язані": investigators by role listed with the subject body."""
+    first = min(m.token_start for m in subjects)
+    start = _clause_start(view, first)
+    words = view.tokens[start:first]
+    if not words or words[-1].norm not in _COORDINATORS:
+        return False  # "Детектив Національного бюро": the body named with the role is the subject
+    return any(t.norm in _ROLES_NOMINATIVE for t in words) and all(
+        t.norm in _ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
+    )
+
+
+def _adjectival_role(view: View, i: int) -> bool:
+    """ "слідчі (розшукові) дії", "слідчий ізолятор": "слідчий" as an adjective before its noun."""
+    if not view.tokens[i].norm.startswith("слідч") or i + 1 >= len(view.tokens):
+        return False
+    nxt = view.tokens[i + 1]
+    return nxt.text == "(" or (
+        nxt.is_word and nxt.norm not in _COORDINATORS and first_pos(nxt.norm) in ("NOUN", "ADJF")
+    )
 
 
 def dative_agents(view: View, cue_token: int) -> list[Mention]:
@@ -266,9 +291,10 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         token = view.token_at(cue.start)
         agents = subject_before(view, token)
         source = "subject"
-        if not agents and role_subject(view, token):
+        if (not agents and role_subject(view, token)) or (agents and _roles_listed_before(view, agents)):
             found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
-            continue
+            if not agents:
+                continue
         if not agents and _DATIVE_CUE.match(view.folded[cue.start : cue.end]):
             agents, source = dative_agents(view, token), "dative"
         if agents:
