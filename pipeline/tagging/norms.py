@@ -162,7 +162,7 @@ def role_subject(view: View, cue_token: int) -> bool:
     an investigator named by role alone is the subject of the cue. The role stands for the pre-trial
     investigation body (law_enforcement) as the bearer, though it is not a mention of it (agencies.md)."""
     start = _clause_start(view, cue_token)
-    for i in range(cue_token - 1, max(start, cue_token - 12) - 1, -1):
+    for i in range(cue_token - 1, max(start, cue_token - 20) - 1, -1):
         t = view.tokens[i]
         if t.is_word and _is_finite_present(t.norm):
             return False  # another predicate's clause
@@ -187,6 +187,19 @@ def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
     return any(t.norm in _ROLES_NOMINATIVE for t in words) and all(
         t.norm in _ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
     )
+
+
+def _in_with_list(view: View, m: Mention) -> bool:
+    """ "за погодженням з Міністерством …, Службою безпеки України, …": a body listed after "з" is a partner in
+    the instrumental, not the agent of a passive."""
+    start = _clause_start(view, m.token_start)
+    for i in range(m.token_start - 1, max(start, m.token_start - 25) - 1, -1):
+        t = view.tokens[i]
+        if t.norm in ("з", "із", "зі"):
+            return True
+        if t.is_word and _is_finite_present(t.norm):
+            return False
+    return False
 
 
 def _adjectival_role(view: View, i: int) -> bool:
@@ -391,7 +404,7 @@ def _level4(view: View) -> list[NormCandidate]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
-        if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m):
+        if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
         elif prev == "на" and any(t.norm.startswith("поклада") for t in clause):
             found.append(NormCandidate(m.agency, "duty", 4, "dative"))
