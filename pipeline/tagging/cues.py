@@ -32,7 +32,7 @@ class CueSet:
 
     def names_an_author(self, folded_before: str) -> bool:
         """Whether the text just before a mention makes it the author of an act, not a counterpart."""
-        tail = folded_before[-80:]
+        tail = folded_before[-240:]  # a list of authors runs long ("актами Міністерства …, Бюро …, Служби …")
         return any(p.search(tail) for p in self.not_counterpart)
 
     def interactions(self, folded: str) -> list[CueMatch]:
