@@ -55,7 +55,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     for cue in cues.interactions(text):
         if cue.end <= start and cue.start >= clause_start:
             if _RELATIVE_CLAUSE.search(text, cue.end, start):
-                continue  # too far, or inside a clause about someone else ("осіб, які переховуються від суду")
+                continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             if _bound(text, cue.start) and not _listed(
                 text, [m for m in view.mentions if cue.end <= m.start < start], start
             ):
@@ -63,6 +63,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             if before is None or cue.end > before[0]:
                 before = (cue.end, cue.modality)
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
+            if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
+                continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
             if after is None or cue.start < after[0]:
                 after = (cue.start, cue.modality)
         elif cue.start < end and cue.end > start:

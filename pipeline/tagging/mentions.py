@@ -134,6 +134,7 @@ class AgencyMatcher:
 
 _ACT_NOUNS = re.compile(r"^(закон|положенн|статут|кодекс|указ|постанов|регламент)")
 _QUOTES = frozenset({'"', "«", "„", "“"})
+PREDICATIVE = re.compile(r"^(?:уповноважен|зобов'язан|повин|вправі|має|мають|може|можуть)")
 _COORD = frozenset({",", "та", "і", "й", "або"})
 
 
@@ -150,8 +151,8 @@ def _adjective_use(tokens: Sequence[Token], start: int, end: int) -> bool:
     if end - start != 1 or not tokens[start].norm.startswith("поліцейськ") or end >= len(tokens):
         return False
     nxt = tokens[end]
-    if not nxt.is_word or nxt.norm in _COORD:
-        return False
+    if not nxt.is_word or nxt.norm in _COORD or PREDICATIVE.match(nxt.norm):
+        return False  # "Поліцейський уповноважений застосовувати": the officer, with his modal predicate
     return first_pos(nxt.norm) in ("NOUN", "ADJF")
 
 

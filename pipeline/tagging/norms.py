@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
-from pipeline.tagging.mentions import AgencyMatcher, Mention, default_matcher
+from pipeline.tagging.mentions import PREDICATIVE, AgencyMatcher, Mention, default_matcher
 from pipeline.tagging.morph import (
     cases,
     first_pos,
@@ -29,6 +29,7 @@ from pipeline.tagging.tokens import Token, tokenize
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
 _COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
 _DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b")
+_PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
@@ -121,7 +122,7 @@ def _is_generic_head(t: Token) -> bool:
     return t.norm.startswith(
         (
             *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
-            *("детектив", "слідч", "дізнавач", "керівник", "голова", "директор", "начальник"),
+            *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник"),
         )
     )
 
@@ -133,7 +134,8 @@ def _governed(view: View, m: Mention) -> bool:
     prev = view.tokens[m.token_start - 1]
     if not prev.is_word or prev.norm in _COORDINATORS or prev.norm in _PREPOSITIONS:
         return False
-    return first_pos(prev.norm) == "NOUN"
+    # "після випуску товарів митні органи мають право": a mention with no genitive reading starts a new phrase
+    return first_pos(prev.norm) == "NOUN" and "gent" in mention_cases(view, m)
 
 
 def _is_subject(view: View, m: Mention) -> bool:
@@ -207,9 +209,11 @@ def _adjectival_role(view: View, i: int) -> bool:
     if not view.tokens[i].norm.startswith("слідч") or i + 1 >= len(view.tokens):
         return False
     nxt = view.tokens[i + 1]
-    return nxt.text == "(" or (
-        nxt.is_word and nxt.norm not in _COORDINATORS and first_pos(nxt.norm) in ("NOUN", "ADJF")
-    )
+    if nxt.text == "(":
+        return True
+    if PREDICATIVE.match(nxt.norm):
+        return False  # "Слідчий зобов'язаний повідомити"
+    return nxt.is_word and nxt.norm not in _COORDINATORS and first_pos(nxt.norm) in ("NOUN", "ADJF")
 
 
 def dative_agents(view: View, cue_token: int) -> list[Mention]:
@@ -310,6 +314,9 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
                 continue
         if not agents and _DATIVE_CUE.match(view.folded[cue.start : cue.end]):
             agents, source = dative_agents(view, token), "dative"
+        elif not agents and view.folded.startswith("заборон", cue.start):
+            # "Поліцейському заборонено": a dative before the ban bears it; one after it is the ban's object
+            agents, source = [m for m in dative_agents(view, token) if m.token_end <= token], "dative"
         if agents:
             found += [NormCandidate(m.agency, cue.modality, 1, source, cue.start, cue.end) for m in agents]
             continue
@@ -321,6 +328,29 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
             continue
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
+    return found or _passive_power(view)
+
+
+def _passive_power(view: View) -> list[NormCandidate]:
+    """ "може бути здійснено Головою Національної поліції, Директором Бюро …": a passive "may be done" with
+    its agents in the instrumental gives them a power."""
+    found: list[NormCandidate] = []
+    for match in _PASSIVE_MODAL.finditer(view.folded):
+        token = view.token_at(match.start())
+        end = _clause_end(view, token)
+        for m in view.mentions:
+            head = view.tokens[m.token_start - 1]
+            # "Головою Служби безпеки України": the head noun's case is the mention's
+            case_of = cases(head.norm) if _is_generic_head(head) else mention_cases(view, m)
+            if not token < m.token_start < end or "ablt" not in case_of:
+                continue
+            if any(t.norm in _RELATIVE for t in view.tokens[token : m.token_start]):
+                continue  # "… у порядку, що визначаються центральним органом": the agent of another clause
+            prev = view.tokens[m.token_start - 1].norm
+            if (prev not in _PREPOSITIONS or _is_generic_head(view.tokens[m.token_start - 1])) and not _in_with_list(
+                view, m
+            ):
+                found.append(NormCandidate(m.agency, "power", 1, "instrumental", match.start(), match.end()))
     return found
 
 
