@@ -206,6 +206,13 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "4495-17",
             {("mof", "duty")},
         ),
+        # an item naming the agent of the lead-in's passive "may be extended" holds a power
+        (
+            "прокурором, якщо негласна слідча (розшукова) дія проводиться за його рішенням;",
+            "Стаття 246. Підстави\nСтрок проведення негласної слідчої (розшукової) дії може бути продовжений:",
+            "4651-17",
+            {("prosecutor", "power")},
+        ),
         # the right named before its holder; partners listed after "за погодженням з" are not the passive's agent
         (
             "Право на подання апеляційної скарги мають також прокурори вищого рівня.",

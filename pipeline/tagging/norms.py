@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
 from pipeline.tagging.mentions import PREDICATIVE, AgencyMatcher, Mention, default_matcher
@@ -476,7 +476,16 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     if view.lang == "en":
         return _english(view, cues)
     ctx.item = view
-    return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _level4(view)
+    return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _item_of_passive_power(view, ctx)
+
+
+def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
+    """ "Строк … може бути продовжений:" / "прокурором, якщо …": an item naming the agent of a lead-in's
+    passive "may be done" holds a power, not the plain passive's duty."""
+    found = _level4(view)
+    if not any(_PASSIVE_MODAL.search(lead.folded) for lead in ctx.lead_ins):
+        return found
+    return [replace(c, modality="power") if c.agent_source == "instrumental" else c for c in found]
 
 
 def rule_norms(view: View, ctx: Context, cues: CueSet | None = None) -> set[tuple[str, str]]:
