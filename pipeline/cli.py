@@ -954,7 +954,15 @@ def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
         c = result["modality_counts"][m]
         _out(f"  {m:<12} F1 {f:.4f}  (tp {c['tp']}, predicted {c['predicted']}, gold {c['gold']})")
     if "counterpart_f1" in result:
-        _out(f"counterpart_f1 {result['counterpart_f1']:.4f}")
+        _out(
+            f"counterpart_f1 {result['counterpart_f1']:.4f}   (precision {result['counterpart_precision']:.4f}, "
+            f"recall {result['counterpart_recall']:.4f}; agent-counterpart pairs, type ignored: "
+            f"{result['counterpart_pair_f1']:.4f})"
+        )
+        for t, f in result["interaction_f1"].items():
+            c = result["interaction_counts"][t]
+            if c["predicted"] or c["gold"]:
+                _out(f"  {t:<12} F1 {f:.4f}  (tp {c['tp']}, predicted {c['predicted']}, gold {c['gold']})")
     for item in result.get("errors", []):
         _out(
             f"  {item['id']}: missed {item['missed_norms']} {item['missed_agencies']}; extra {item['extra_norms']} "

@@ -336,6 +336,31 @@ def test_metrics_are_exactly_those_of_the_gold_format() -> None:
     assert "counterpart_f1" not in r
 
 
+def test_counterpart_metrics_per_type_and_per_pair() -> None:
+    def unit(name: str, counterparts: set[tuple[str, str, str]]) -> GoldUnit:
+        return GoldUnit(name, "uk", "", "t" * 40, (), frozenset({("customs", "duty")}), frozenset(counterparts))
+
+    gold = [
+        unit("a", {("customs", "sbu", "inform"), ("customs", "police", "joint")}),
+        unit("b", {("customs", "border_guard", "coordinate")}),
+    ]
+    preds = [
+        Prediction((), frozenset({("customs", "duty")}), frozenset({("customs", "sbu", "inform")})),
+        Prediction(
+            (),
+            frozenset({("customs", "duty")}),
+            frozenset({("customs", "border_guard", "joint"), ("customs", "nabu", "inform")}),
+        ),
+    ]
+    r = score(gold, preds)
+    assert r["counts"]["counterpart"] == {"tp": 1, "predicted": 3, "gold": 3, "units": 2}
+    assert r["counterpart_f1"] == round(1 / 3, 4)
+    assert r["counterpart_pair_f1"] == round(2 / 3, 4)  # the border guard pair is right, only its type is not
+    assert r["interaction_counts"]["inform"] == {"tp": 1, "predicted": 2, "gold": 1}
+    assert r["interaction_f1"]["inform"] == round(2 * 0.5 * 1 / 1.5, 4)
+    assert r["interaction_f1"]["joint"] == 0.0 and r["interaction_f1"]["coordinate"] == 0.0
+
+
 @pytest.mark.parametrize(
     ("line", "message"),
     [

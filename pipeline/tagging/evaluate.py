@@ -11,6 +11,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 
 MODALITIES = ("task", "power", "duty", "prohibition")
+INTERACTION_TYPES = ("inform", "request", "assist", "joint", "coordinate", "oversee", "delegate")
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def score(gold: Sequence[GoldUnit], predictions: Sequence[Prediction]) -> dict[s
     per: dict[str, list[int]] = {m: [0, 0, 0] for m in MODALITIES}
     c_tp = c_pred = c_gold = 0
     c_units = 0
+    by_type: dict[str, list[int]] = {t: [0, 0, 0] for t in INTERACTION_TYPES}
+    pairs = [0, 0, 0]  # the same (agent, counterpart) with any type
     for g, p in zip(gold, predictions, strict=True):
         gs, ps = set(g.agencies), set(p.agencies)
         a_tp += len(gs & ps)
@@ -137,6 +140,16 @@ def score(gold: Sequence[GoldUnit], predictions: Sequence[Prediction]) -> dict[s
             c_tp += len(g.counterparts & p.counterparts)
             c_pred += len(p.counterparts)
             c_gold += len(g.counterparts)
+            for t in INTERACTION_TYPES:
+                gt = {x for x in g.counterparts if x[2] == t}
+                pt = {x for x in p.counterparts if x[2] == t}
+                by_type[t][0] += len(gt & pt)
+                by_type[t][1] += len(pt)
+                by_type[t][2] += len(gt)
+            gp, pp = {x[:2] for x in g.counterparts}, {x[:2] for x in p.counterparts}
+            pairs[0] += len(gp & pp)
+            pairs[1] += len(pp)
+            pairs[2] += len(gp)
     ap, ar, af = _prf(a_tp, a_pred, a_gold)
     op = o_tp_p / a_pred if a_pred else 0.0
     orr = o_tp_g / a_gold if a_gold else 0.0
@@ -164,6 +177,10 @@ def score(gold: Sequence[GoldUnit], predictions: Sequence[Prediction]) -> dict[s
         result["counterpart_recall"] = round(cr, 4)
         result["counterpart_f1"] = round(cf, 4)
         result["counts"]["counterpart"] = {"tp": c_tp, "predicted": c_pred, "gold": c_gold, "units": c_units}
+        # beyond gold-format.md: which interaction types are reliable, and how often only the type is wrong
+        result["counterpart_pair_f1"] = round(_prf(*pairs)[2], 4)
+        result["interaction_f1"] = {t: round(_prf(*by_type[t])[2], 4) for t in INTERACTION_TYPES}
+        result["interaction_counts"] = {t: {"tp": v[0], "predicted": v[1], "gold": v[2]} for t, v in by_type.items()}
     return result
 
 
