@@ -8,7 +8,7 @@ relates to the agent (a place, the author of an act) is not a counterpart.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 from pipeline.tagging.cues import CueSet
 from pipeline.tagging.mentions import Mention
@@ -74,16 +74,11 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     return after[1] if after else None
 
 
-def counterparts(
-    view: View, ctx: Context, agents: Sequence[str], cues: CueSet, bearers: Collection[str] = ()
-) -> set[tuple[str, str, str]]:
-    """(agent, counterpart, type) triples of a unit whose norms have these agents. `bearers` are the bodies
-    the rules found as subjects of the unit's norms, kept or not by the norm model: a list of bearers never
-    holds a partner."""
+def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
+    """(agent, counterpart, type) triples of a unit whose norms have these agents."""
     found: set[tuple[str, str, str]] = set()
     if not agents:
         return found
-    co_bearers = set(agents) | set(bearers)
     sources = [view, *reversed(ctx.lead_ins)]
     for source in sources:
         for m in source.mentions:
@@ -92,7 +87,7 @@ def counterparts(
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
-            if m.agency in co_bearers and len(co_bearers) > 1:
+            if m.agency in agents and len(agents) > 1:
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             for agent in agents:
                 if m.agency != agent:

@@ -134,6 +134,5 @@ class Tagger:
                 cue = (c.cue_start, c.cue_end) if c.cue_start is not None and c.cue_end is not None else None
                 norms.append(TaggedNorm(agent, modality, c.level, c.agent_source, cue))
         mentions = tuple((m.start, m.end, m.agency) for m in view.mentions)
-        subjects = {c.agent for c in found if c.agent_source == "subject"}
-        triples = counterparts(view, ctx, sorted({n.agent for n in norms}), self.cues, subjects)
+        triples = counterparts(view, ctx, sorted({n.agent for n in norms}), self.cues)
         return UnitResult(mentions, tuple(norms), tuple(sorted(triples)))
