@@ -204,6 +204,35 @@ def _in_with_list(view: View, m: Mention) -> bool:
     return False
 
 
+def _subjects_after(view: View, verb: int) -> list[str]:
+    """ "Рішення … приймає слідчий, прокурор", "Спори … вирішує керівник органу прокуратури": the subjects
+    right after the sentence's first active verb, when no body stands before it (object first, subject
+    last, common in the codes)."""
+    if view.tokens[verb].norm.endswith(("ться", "ється", "ються")) or any(m.token_start < verb for m in view.mentions):
+        return []
+    starts = {m.token_start: m for m in view.mentions}
+    agents: list[str] = []
+    j = verb + 1
+    while j < len(view.tokens) and j - verb < 12:
+        t = view.tokens[j]
+        m = starts.get(j)
+        if m is None and _is_generic_head(t) and is_nominative_noun(t.norm):
+            m = starts.get(j + 1)  # "керівник органу прокуратури"
+        elif m is not None and "nomn" not in mention_cases(view, m):
+            m = None
+        if m is not None:
+            agents.append(m.agency)
+            j = m.token_end
+        elif t.norm in _ROLES_NOMINATIVE and not _adjectival_role(view, j):
+            agents.append(ROLE_BEARER)
+            j += 1
+        elif agents and t.norm in _COORDINATORS:
+            j += 1
+        else:
+            break
+    return list(dict.fromkeys(agents))
+
+
 def _adjectival_role(view: View, i: int) -> bool:
     """ "слідчі (розшукові) дії", "слідчий ізолятор": "слідчий" as an adjective before its noun."""
     if not view.tokens[i].norm.startswith("слідч") or i + 1 >= len(view.tokens):
@@ -424,6 +453,9 @@ def _level4(view: View) -> list[NormCandidate]:
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
     if any(role_subject(view, v) for v in verbs):
         return [NormCandidate(ROLE_BEARER, "duty", 4, "subject")]
+    inverted = _subjects_after(view, verbs[0]) if verbs else []
+    if inverted:
+        return [NormCandidate(agent, "duty", 4, "subject") for agent in inverted]
     for m in view.mentions:
         end = _clause_end(view, m.token_end)
         start = _clause_start(view, m.token_start)
