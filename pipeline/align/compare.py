@@ -134,8 +134,14 @@ class Comparator:
         self._chunks64 = chunks.astype(np.float64) if chunks is not None and len(chunks) else None
         works = sorted({d.work for d in self.index.docs})
         self._acts = (works, np.array([works.index(d.work) for d in self.index.docs], dtype=np.int64))
-        # the parts of each article that hold any concept (part_concept looks only at those)
-        self._concept_parts = [[held for held in d.provision_concepts.values() if held] for d in self.index.docs]
+        # for each article, the parts holding each concept (part_concept looks only at those)
+        self._parts_with: list[dict[str, tuple[int, ...]]] = []
+        for d in self.index.docs:
+            parts: dict[str, list[int]] = {}
+            for k, held in enumerate(d.provision_concepts.values()):
+                for c in held:
+                    parts.setdefault(c, []).append(k)
+            self._parts_with.append({c: tuple(ks) for c, ks in parts.items()})
 
     def query_terms(self, concept_ids: Sequence[str]) -> Counter[str]:
         terms: Counter[str] = Counter()
@@ -222,6 +228,14 @@ class Comparator:
         low, high = float(means.min()), float(means.max())
         return {w: (float(m) - low) / (high - low) if high > low else 0.0 for w, m in zip(works, means, strict=True)}
 
+    def part_concept(self, doc: int, shared: frozenset[str], weights: dict[str, float], total: float) -> float:
+        """The largest share of the provision's concept weight that one part of the article holds."""
+        held: dict[int, float] = {}
+        for c in sorted(shared):  # sorted: a sum in set order would differ in its last bit between runs
+            for part in self._parts_with[doc].get(c, ()):
+                held[part] = held.get(part, 0.0) + weights[c]
+        return max(held.values(), default=0.0) / total
+
     def score_candidates(
         self, text: str, found: dict[str, int], topics: Sequence[str], agents: set[str], vector: np.ndarray | None
     ) -> list[Scored]:
@@ -285,12 +299,7 @@ class Comparator:
                 "concept_abs": cs,
                 "heading_concept": 1.0 if shared & heading else 0.0,
                 # the concepts one part holds together (an offence and its object in one point)
-                "part_concept": max(
-                    (sum(weights[c] for c in shared & held) / total for held in self._concept_parts[i]),
-                    default=0.0,
-                )
-                if shared
-                else 0.0,
+                "part_concept": self.part_concept(i, shared, weights, total),
                 "act_embedding": act_fit.get(doc.work, 0.0),
             }
             sim = float(best[i]) if best is not None else 0.0
@@ -340,7 +349,7 @@ class Comparator:
             "second_rank_score": scored[1].score if len(scored) > 1 else 0.0,
             "best_embedding_z": max((r.features["embedding_z"] for r in scored[:5]), default=0.0),
             "max_similarity": max((r.similarity for r in scored[:5]), default=0.0),
-            "coverage": sum(weights[c] for c in covered) / total if concept_ids else 0.0,
+            "coverage": sum(weights[c] for c in sorted(covered)) / total if concept_ids else 0.0,
             "absent_share": sum(weights[c] for c in absent) / total if concept_ids else 0.0,
             "concepts": math.log1p(len(concept_ids)),
             "strong_candidates": float(sum(r.score >= STRONG_AT for r in scored[:10])),

@@ -90,7 +90,7 @@ class NationalIndex:
     def bm25_all(self, query: Counter[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
         """BM25 of every article (dense, in docs order), from each query term's postings as arrays."""
         scores = np.zeros(len(self.docs), dtype=np.float64)
-        for term, qf in query.items():
+        for term, qf in sorted(query.items()):  # sorted: a sum in set order would differ in its last bit
             postings = self._term_arrays(term, k1, b)
             if postings is not None:
                 idx, saturated = postings
