@@ -233,6 +233,23 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     return list(dict.fromkeys(agents))
 
 
+_PRONOUNS = frozenset({"він", "вона", "вони"})
+
+
+def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
+    """ "Якщо відомості внесені прокурором, він зобов'язаний …": a pronoun right before the cue stands for the
+    last body named before it in the sentence."""
+    words = [i for i in range(_clause_start(view, cue_token), cue_token) if view.tokens[i].is_word]
+    if not words or view.tokens[words[-1]].norm not in _PRONOUNS:
+        return []
+    before = [m for m in view.mentions if m.token_end <= words[-1]]
+    if not before:
+        return []
+    last = max(before, key=lambda m: m.token_end)
+    # the subject or the passive's agent; "з рішенням митного органу, вона (особа) може" names someone else
+    return [last] if {"nomn", "ablt"} & mention_cases(view, last) and not _governed(view, last) else []
+
+
 def _adjectival_role(view: View, i: int) -> bool:
     """ "слідчі (розшукові) дії", "слідчий ізолятор": "слідчий" as an adjective before its noun."""
     if not view.tokens[i].norm.startswith("слідч") or i + 1 >= len(view.tokens):
@@ -337,6 +354,8 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         token = view.token_at(cue.start)
         agents = subject_before(view, token)
         source = "subject"
+        if not agents:
+            agents = _pronoun_antecedent(view, token)
         if (not agents and role_subject(view, token)) or (agents and _roles_listed_before(view, agents)):
             found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
             if not agents:
