@@ -101,6 +101,14 @@ def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expe
             ],
         ),
         ("customs duties shall be paid", []),
+        (  # agencies.md: "customs authorities of the requested Party" -> customs
+            "the customs authorities of the requested Party shall assist the Customs of each Party",
+            [("customs authorities of the requested Party", "customs"), ("Customs of each Party", "customs")],
+        ),
+        (
+            "Each State Party shall inform the other State Party",
+            [("State Party", "state_party"), ("State Party", "state_party")],
+        ),
     ],
 )
 def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:

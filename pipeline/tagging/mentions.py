@@ -129,7 +129,25 @@ class AgencyMatcher:
             length, agency = best
             found.append(Mention(tokens[i].start, tokens[i + length - 1].end, agency, i, i + length))
             i += length
-        return found
+        return _of_a_party(tokens, found)
+
+
+_PARTY_DETERMINERS = frozenset({"the", "other", "another", "each", "that", "this"})
+
+
+def _of_a_party(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
+    """ "the customs authorities of the requested Party" is one mention of customs (agencies.md): the Party
+    it belongs to is not a body of its own."""
+    result: list[Mention] = []
+    for m in mentions:
+        prev = result[-1] if result else None
+        if prev is not None and m.agency == "state_party" and prev.agency != "state_party":
+            between = [t.text.lower() for t in tokens[prev.token_end : m.token_start]]
+            if between[:1] == ["of"] and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS:
+                result[-1] = Mention(prev.start, m.end, prev.agency, prev.token_start, m.token_end)
+                continue
+        result.append(m)
+    return result
 
 
 _ACT_NOUNS = re.compile(r"^(закон|положенн|статут|кодекс|указ|постанов|регламент)")
