@@ -29,6 +29,9 @@ from pipeline.tagging.tokens import Token, tokenize
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
 _COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
 _DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b")
+_STATED_INTERACTION = re.compile(
+    r"^(?:порядок\s+|умови\s+(?:і|та)\s+порядок\s+)?(?:взаємоді|співробітництв|обмін\w*\s+інформаці|інформаційн\w*\s+взаємоді)"
+)
 _PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
@@ -527,7 +530,25 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     if view.lang == "en":
         return _english(view, cues)
     ctx.item = view
-    return _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx) or _item_of_passive_power(view, ctx)
+    return (
+        _level1(view, ctx, cues)
+        or _level2(ctx, cues)
+        or _level3(view, ctx)
+        or _stated_interaction(view, ctx)
+        or _item_of_passive_power(view, ctx)
+    )
+
+
+def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
+    """ "Взаємодія Бюро економічної безпеки України з … здійснюється …", "Обмін інформацією між Національним
+    бюро та … здійснюється …": an interaction stated in the passive binds the body the act is about, when the
+    sentence names it (annotations/CONVENTIONS.md, 4)."""
+    if not ctx.act_agency or not _STATED_INTERACTION.match(view.folded):
+        return []
+    if not any(m.agency == ctx.act_agency for m in view.mentions):
+        return []
+    passive = any(t.is_word and t.norm.endswith(("ться", "ється", "ються")) for t in view.tokens)
+    return [NormCandidate(ctx.act_agency, "duty", 4, "act")] if passive else []
 
 
 def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
