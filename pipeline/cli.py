@@ -965,8 +965,8 @@ def cmd_evaluate_tagging(args: argparse.Namespace) -> int:
                 _out(f"  {t:<12} F1 {f:.4f}  (tp {c['tp']}, predicted {c['predicted']}, gold {c['gold']})")
     for item in result.get("errors", []):
         _out(
-            f"  {item['id']}: missed {item['missed_norms']} {item['missed_agencies']}; extra {item['extra_norms']} "
-            f"{item['extra_agencies']}"
+            f"  {item['id']}: missed {item['missed_norms']} {item['missed_agencies']} {item['missed_counterparts']}; "
+            f"extra {item['extra_norms']} {item['extra_agencies']} {item['extra_counterparts']}"
         )
     return EXIT_OK
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.tagging.evaluate import GoldUnit, Prediction, load_gold, score
+from pipeline.tagging.evaluate import GoldUnit, Prediction, errors, load_gold, score
 from pipeline.tagging.mentions import find_mentions
 from pipeline.tagging.registry import Name, load_registry, surface_forms
 from pipeline.tagging.tagger import Tagger, TaggingError
@@ -362,6 +362,19 @@ def test_metrics_are_exactly_those_of_the_gold_format() -> None:
     assert r["modality_f1"]["duty"] == round(2 * 0.5 * 1 / 1.5, 4)
     assert r["modality_f1"]["task"] == 0.0
     assert "counterpart_f1" not in r
+
+
+def test_errors_list_counterparts_only_where_they_were_annotated() -> None:
+    norms = frozenset({("customs", "duty")})
+    gold = [
+        GoldUnit("a", "uk", "", "t" * 40, (), norms, frozenset({("customs", "sbu", "inform")})),
+        GoldUnit("b", "uk", "", "t" * 40, (), norms, None),
+    ]
+    pred = Prediction((), norms, frozenset({("customs", "police", "joint")}))
+    found = errors(gold, [pred, pred])
+    assert [e["id"] for e in found] == ["a"]  # unit b has no counterpart annotation, so nothing to miss
+    assert found[0]["missed_counterparts"] == [("customs", "sbu", "inform")]
+    assert found[0]["extra_counterparts"] == [("customs", "police", "joint")]
 
 
 def test_counterpart_metrics_per_type_and_per_pair() -> None:

@@ -196,7 +196,10 @@ def errors(gold: Iterable[GoldUnit], predictions: Iterable[Prediction]) -> list[
         extra_a = sorted(set(p.agencies) - set(g.agencies))
         miss_n = sorted(g.norms - p.norms)
         extra_n = sorted(p.norms - g.norms)
-        if miss_a or extra_a or miss_n or extra_n:
+        gold_c = g.counterparts if g.counterparts is not None else p.counterparts  # not annotated: no error
+        miss_c = sorted(gold_c - p.counterparts)
+        extra_c = sorted(p.counterparts - gold_c)
+        if miss_a or extra_a or miss_n or extra_n or miss_c or extra_c:
             out.append(
                 {
                     "id": g.id,
@@ -204,6 +207,8 @@ def errors(gold: Iterable[GoldUnit], predictions: Iterable[Prediction]) -> list[
                     "extra_agencies": [(s, e, a, g.text[s:e]) for s, e, a in extra_a],
                     "missed_norms": miss_n,
                     "extra_norms": extra_n,
+                    "missed_counterparts": miss_c,
+                    "extra_counterparts": extra_c,
                 }
             )
     return out
