@@ -3,6 +3,7 @@ stores on either backend (PostgreSQL from $NORMGAP_TEST_PG, which `.ci/postgres 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Iterator
@@ -10,6 +11,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from pipeline.parse import parse_print_html
+from pipeline.records import TrackedAct
+from pipeline.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,6 +39,16 @@ def _embedding_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 @pytest.fixture
 def law_html() -> str:
     return (FIXTURES / "law-print.htm").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def store(tmp_path: Path, law_html: str) -> Store:
+    """A SQLite store holding the fixture law 100-20 in its 2022-04-01 edition (test files with other needs
+    define their own `store`)."""
+    s = Store(tmp_path / "c.sqlite")
+    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
+    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
+    return s
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------------

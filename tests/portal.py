@@ -94,3 +94,20 @@ def serve(portal: FakePortal) -> Iterator[FakePortal]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+PRINT = "/zakon.rada.gov.ua/laws/show/{}/print"
+ED_PRINT = "/zakon.rada.gov.ua/laws/show/{}/ed{}/print"
+
+
+def edition_page(html: str, date: str, marker: str) -> str:
+    """The fixture page as another edition: a different stamp date and one changed sentence."""
+    day = f"{date[6:8]}.{date[4:6]}.{date[:4]}"
+    return html.replace("01.04.2022</b>", f"{day}</b>").replace("невідкладно", marker)
+
+
+def put_law(portal: FakePortal, html: str) -> None:
+    """The fixture law 100-20 with two editions: the current one (2022-04-01) and 2021-03-01."""
+    portal.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])
+    portal.put(PRINT.format("100-20"), html)
+    portal.put(ED_PRINT.format("100-20", "20210301"), edition_page(html, "20210301", "протягом доби"))

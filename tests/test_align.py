@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from pipeline.align.thesaurus import default_thesaurus, find_lemma_sequences, lo
 from pipeline.cli import EXIT_OK, main
 from pipeline.errors import ConfigError
 from pipeline.instruments import Instrument, add_instrument, load_instruments
-from pipeline.parse import parse_print_html
-from pipeline.records import TrackedAct
 from pipeline.store import Store
 from tests.conftest import FIXTURES, ROOT
 
@@ -91,14 +88,6 @@ def test_alignment_metrics_follow_the_gold_format() -> None:
     assert r["mrr"] == round((1 + 1 / 6) / 2, 4)
     assert (r["gap_precision"], r["gap_recall"], r["gap_f1"]) == (0.5, 0.5, 0.5)
     assert r["status_accuracy"] == 0.5
-
-
-@pytest.fixture
-def store(tmp_path: Path, law_html: str) -> Store:
-    s = Store(tmp_path / "c.sqlite")
-    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
-    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
-    return s
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import pickle
 from pathlib import Path
@@ -18,7 +17,6 @@ from pipeline.align.run import make_comparator
 from pipeline.align.thesaurus import default_thesaurus
 from pipeline.cli import EXIT_OK, main
 from pipeline.errors import ConfigError
-from pipeline.parse import parse_print_html
 from pipeline.records import TrackedAct
 from pipeline.store import Store
 
@@ -59,14 +57,6 @@ class TopicEncoder:
 class BrokenEncoder(TopicEncoder):
     def passage(self, texts: list[str]) -> np.ndarray:
         raise RuntimeError("illegal instruction")
-
-
-@pytest.fixture
-def store(tmp_path: Path, law_html: str) -> Store:
-    s = Store(tmp_path / "c.sqlite")
-    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
-    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
-    return s
 
 
 def test_embeddings_are_cached_by_text_and_role(tmp_path: Path) -> None:

@@ -13,8 +13,7 @@ import pytest
 
 from pipeline.cli import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, main
 from tests.conftest import FIXTURES, ROOT
-from tests.portal import FakePortal, serve
-from tests.test_refresh import ED_PRINT, PRINT, _edition_page
+from tests.portal import FakePortal, put_law, serve
 
 
 @pytest.fixture
@@ -30,9 +29,7 @@ def acts_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def portal(law_html: str) -> Iterator[FakePortal]:
     p = FakePortal()
-    p.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])
-    p.put(PRINT.format("100-20"), law_html)
-    p.put(ED_PRINT.format("100-20", "20210301"), _edition_page(law_html, "20210301", "протягом доби"))
+    put_law(p, law_html)
     with serve(p):
         yield p
 

@@ -22,19 +22,9 @@ from pipeline.datasets.build import (
 )
 from pipeline.datasets.model import AGENCY_LABEL, ExportUnit, ImportedUnit, Labels, Norm, Span
 from pipeline.errors import ConfigError
-from pipeline.parse import parse_print_html
-from pipeline.records import TrackedAct
 from pipeline.store import Store
 
 UNIT = "100-20#art_1__para_2"
-
-
-@pytest.fixture
-def store(tmp_path: Path, law_html: str) -> Store:
-    s = Store(tmp_path / "c.sqlite")
-    s.ensure_work(TrackedAct("100-20", "Про випробувальну митну службу"))
-    s.save_edition("100-20", dt.date(2022, 4, 1), parse_print_html(law_html))
-    return s
 
 
 def _stored_unit(store: Store) -> tuple[str, int, int]:

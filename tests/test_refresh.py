@@ -14,28 +14,18 @@ from pipeline.records import Card, EditionInfo, TrackedAct
 from pipeline.refresh import Refresher, RefreshReport, editions_to_fetch
 from pipeline.sources.rada import RadaSource
 from pipeline.store import Store
-from tests.portal import FakePortal, serve
+from tests.portal import PRINT, FakePortal, edition_page, put_law, serve
 
 LAW = TrackedAct("100-20", "Про випробувальну митну службу", "test")
 OTHER = TrackedAct("200-20", "Інший закон", "test")
-PRINT = "/zakon.rada.gov.ua/laws/show/{}/print"
-ED_PRINT = "/zakon.rada.gov.ua/laws/show/{}/ed{}/print"
-
-
-def _edition_page(html: str, date: str, marker: str) -> str:
-    """The fixture page as another edition: a different stamp date and one changed sentence."""
-    day = f"{date[6:8]}.{date[4:6]}.{date[:4]}"
-    return html.replace("01.04.2022</b>", f"{day}</b>").replace("невідкладно", marker)
 
 
 @pytest.fixture
 def portal(law_html: str) -> Iterator[FakePortal]:
     p = FakePortal()
-    p.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])
-    p.put(PRINT.format("100-20"), law_html)
-    p.put(ED_PRINT.format("100-20", "20210301"), _edition_page(law_html, "20210301", "протягом доби"))
+    put_law(p, law_html)
     p.put_card("200-20", [("20200201", "")], title="Інший закон")
-    p.put(PRINT.format("200-20"), _edition_page(law_html, "20200201", "негайно"))
+    p.put(PRINT.format("200-20"), edition_page(law_html, "20200201", "негайно"))
     with serve(p):
         yield p
 
@@ -113,7 +103,7 @@ def test_history_backfills_and_later_refreshes_add_new_editions(
     assert store.provision(old, "art_1__para_2__al_1").text == "Таке повідомлення надсилається протягом доби."
     # a new edition appears on the portal
     portal.put_card("100-20", [("20230105", "400-20"), ("20210301", "200-20"), ("20220401", "300-20")])
-    portal.put(PRINT.format("100-20"), _edition_page(law_html, "20230105", "одразу"))
+    portal.put(PRINT.format("100-20"), edition_page(law_html, "20230105", "одразу"))
     report = _refresh(portal, store, tmp_path, [LAW])
     assert report.outcomes[0].new_editions == ("2023-01-05",)
     assert [e.date.isoformat() for e in store.editions("100-20")] == [
@@ -159,7 +149,7 @@ def test_bad_pages_are_errors_and_keep_what_was_stored(
     assert report.outcomes[1].failed is None
     assert store.editions("100-20") == before
     # the card's validators were not kept: the next run asks again and gets the edition once it is fixed
-    portal.put(PRINT.format("100-20"), _edition_page(law_html, "20230105", "одразу"))
+    portal.put(PRINT.format("100-20"), edition_page(law_html, "20230105", "одразу"))
     again = _refresh(portal, store, tmp_path, [LAW])
     assert again.outcomes[0].new_editions == ("2023-01-05",)
 

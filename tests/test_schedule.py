@@ -12,8 +12,7 @@ import pytest
 from pipeline.cli import EXIT_LOCKED, EXIT_OK, main
 from pipeline.records import ChangedAct
 from pipeline.schedule import LockedError, changed_since, run_lock
-from tests.portal import FakePortal, serve
-from tests.test_refresh import ED_PRINT, PRINT, _edition_page
+from tests.portal import PRINT, FakePortal, edition_page, put_law, serve
 
 
 def test_the_lock_keeps_a_second_run_out(tmp_path: Path) -> None:
@@ -46,7 +45,7 @@ def test_change_list_selects_acts() -> None:
 def portal(law_html: str) -> Iterator[FakePortal]:
     p = FakePortal()
     p.put_card("100-20", [("20210301", "200-20")])
-    p.put(PRINT.format("100-20"), _edition_page(law_html, "20210301", "протягом доби"))
+    p.put(PRINT.format("100-20"), edition_page(law_html, "20210301", "протягом доби"))
     p.put(
         "/data.rada.gov.ua/laws/main/r/page1.json",
         json.dumps({"cnt": 1, "from": 1, "list": [{"nreg": "100-20", "nazva": "t", "poddat": 20220401}]}),
@@ -80,9 +79,7 @@ def test_update_writes_a_change_report(
     ]
     assert main(["update", *args]) == EXIT_OK
     # a new edition appears; the change list names the act
-    portal.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])
-    portal.put(PRINT.format("100-20"), law_html)
-    portal.put(ED_PRINT.format("100-20", "20210301"), _edition_page(law_html, "20210301", "протягом доби"))
+    put_law(portal, law_html)
     capsys.readouterr()
     assert main(["update", *args, "--since", "2022-01-01"]) == EXIT_OK
     out = capsys.readouterr().out

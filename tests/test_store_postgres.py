@@ -34,8 +34,7 @@ from pipeline.search import build_query
 from pipeline.store import Store, mask_url, open_store
 from pipeline.store.fts import SearchQuery, Term, to_fts5, to_tsquery_literal, to_tsvector_literal
 from tests.conftest import postgres_url, with_schema
-from tests.portal import FakePortal, serve
-from tests.test_refresh import ED_PRINT, PRINT, _edition_page
+from tests.portal import FakePortal, put_law, serve
 
 D1, D2 = dt.date(2021, 3, 1), dt.date(2022, 4, 1)
 LAW = TrackedAct("100-20", "Про випробувальну митну службу", "test")
@@ -473,9 +472,7 @@ def test_a_failed_transaction_on_either_backend_leaves_nothing(store: Store, par
 @pytest.fixture
 def portal(law_html: str) -> Iterator[FakePortal]:
     p = FakePortal()
-    p.put_card("100-20", [("20220401", "300-20"), ("20210301", "200-20")])
-    p.put(PRINT.format("100-20"), law_html)
-    p.put(ED_PRINT.format("100-20", "20210301"), _edition_page(law_html, "20210301", "протягом доби"))
+    put_law(p, law_html)
     with serve(p):
         yield p
 
