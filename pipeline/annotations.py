@@ -25,11 +25,10 @@ from typing import Any
 from pipeline.errors import ConfigError, NormgapError
 from pipeline.ids import parse_provision_id
 from pipeline.store import Store
+from pipeline.tagging.evaluate import INTERACTION_TYPES, MODALITIES
 from pipeline.units import Unit, units_of
 
 DEFAULT_FOLDER = Path("annotations/tagging")
-MODALITIES = ("task", "power", "duty", "prohibition")
-INTERACTION_TYPES = ("inform", "request", "assist", "joint", "coordinate", "oversee", "delegate")
 
 
 def article_of(eid: str) -> str:

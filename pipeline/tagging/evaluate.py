@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,21 @@ def _overlap_matches(pred: Sequence[tuple[int, int, str]], gold: Sequence[tuple[
     return tp_p, tp_g
 
 
+def _tally(counts: list[int], gold: Collection[Any], predicted: Collection[Any]) -> None:
+    """Add true positives, predictions and gold items to counts [tp, predicted, gold]."""
+    counts[0] += len(set(gold) & set(predicted))
+    counts[1] += len(predicted)
+    counts[2] += len(gold)
+
+
+def _tally_by(
+    per: dict[str, list[int]], gold: Collection[tuple[str, ...]], predicted: Collection[tuple[str, ...]], key: int
+) -> None:
+    """_tally for each label, the label being item[key] (the modality of a norm, the type of a counterpart)."""
+    for label, counts in per.items():
+        _tally(counts, [x for x in gold if x[key] == label], [x for x in predicted if x[key] == label])
+
+
 def score(gold: Sequence[GoldUnit], predictions: Sequence[Prediction]) -> dict[str, Any]:
     """Micro-averaged metrics over the file, exactly as gold-format.md defines them."""
     if len(gold) != len(predictions):
@@ -129,27 +144,14 @@ def score(gold: Sequence[GoldUnit], predictions: Sequence[Prediction]) -> dict[s
         n_tp += len(g.norms & p.norms)
         n_pred += len(p.norms)
         n_gold += len(g.norms)
-        for m in MODALITIES:
-            gm = {x for x in g.norms if x[1] == m}
-            pm = {x for x in p.norms if x[1] == m}
-            per[m][0] += len(gm & pm)
-            per[m][1] += len(pm)
-            per[m][2] += len(gm)
+        _tally_by(per, g.norms, p.norms, 1)
         if g.counterparts is not None:
             c_units += 1
             c_tp += len(g.counterparts & p.counterparts)
             c_pred += len(p.counterparts)
             c_gold += len(g.counterparts)
-            for t in INTERACTION_TYPES:
-                gt = {x for x in g.counterparts if x[2] == t}
-                pt = {x for x in p.counterparts if x[2] == t}
-                by_type[t][0] += len(gt & pt)
-                by_type[t][1] += len(pt)
-                by_type[t][2] += len(gt)
-            gp, pp = {x[:2] for x in g.counterparts}, {x[:2] for x in p.counterparts}
-            pairs[0] += len(gp & pp)
-            pairs[1] += len(pp)
-            pairs[2] += len(gp)
+            _tally_by(by_type, g.counterparts, p.counterparts, 2)
+            _tally(pairs, {x[:2] for x in g.counterparts}, {x[:2] for x in p.counterparts})
     ap, ar, af = _prf(a_tp, a_pred, a_gold)
     op = o_tp_p / a_pred if a_pred else 0.0
     orr = o_tp_g / a_gold if a_gold else 0.0
