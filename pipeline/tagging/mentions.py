@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -135,19 +135,32 @@ class AgencyMatcher:
 _PARTY_DETERMINERS = frozenset({"the", "other", "another", "each", "that", "this"})
 
 
+def _merge_with_previous(mentions: list[Mention], joined: Callable[[Mention, Mention], str | None]) -> list[Mention]:
+    """Each mention that `joined` ties to the one before it becomes one span with it, with the agency
+    `joined` names."""
+    result: list[Mention] = []
+    for m in mentions:
+        agency = joined(result[-1], m) if result else None
+        if agency is None:
+            result.append(m)
+        else:
+            prev = result[-1]
+            result[-1] = Mention(prev.start, m.end, agency, prev.token_start, m.token_end)
+    return result
+
+
 def _of_a_party(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """ "the customs authorities of the requested Party" is one mention of customs (agencies.md): the Party
     it belongs to is not a body of its own."""
-    result: list[Mention] = []
-    for m in mentions:
-        prev = result[-1] if result else None
-        if prev is not None and m.agency == "state_party" and prev.agency != "state_party":
-            between = [t.text.lower() for t in tokens[prev.token_end : m.token_start]]
-            if between[:1] == ["of"] and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS:
-                result[-1] = Mention(prev.start, m.end, prev.agency, prev.token_start, m.token_end)
-                continue
-        result.append(m)
-    return result
+
+    def joined(prev: Mention, m: Mention) -> str | None:
+        if m.agency != "state_party" or prev.agency == "state_party":
+            return None
+        between = [t.text.lower() for t in tokens[prev.token_end : m.token_start]]
+        ok = between[:1] == ["of"] and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS
+        return prev.agency if ok else None
+
+    return _merge_with_previous(mentions, joined)
 
 
 _ACT_NOUNS = re.compile(r"^(закон|положенн|статут|кодекс|указ|постанов|регламент)")
@@ -285,21 +298,20 @@ def _bracketed_foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
 def _join_foreign_lists(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """ "з поліцейськими та іншими відповідними органами іноземних держав": a body listed with "other ...
     bodies of foreign States" is one of them, so the list is one foreign mention."""
-    result: list[Mention] = []
-    for m in mentions:
-        prev = result[-1] if result else None
-        if prev is not None and m.agency == "foreign_authority" and prev.agency != "foreign_authority":
-            between = tokens[prev.token_end : m.token_start]
-            if (
-                2 <= len(between) <= 4
-                and between[0].norm in ("та", "і", "й")
-                and between[1].norm.startswith("інш")
-                and all(_is_adjective(t) for t in between[2:])
-            ):
-                result[-1] = Mention(prev.start, m.end, "foreign_authority", prev.token_start, m.token_end)
-                continue
-        result.append(m)
-    return result
+
+    def joined(prev: Mention, m: Mention) -> str | None:
+        if m.agency != "foreign_authority" or prev.agency == "foreign_authority":
+            return None
+        between = tokens[prev.token_end : m.token_start]
+        ok = (
+            2 <= len(between) <= 4
+            and between[0].norm in ("та", "і", "й")
+            and between[1].norm.startswith("інш")
+            and all(_is_adjective(t) for t in between[2:])
+        )
+        return m.agency if ok else None
+
+    return _merge_with_previous(mentions, joined)
 
 
 @lru_cache(maxsize=2)

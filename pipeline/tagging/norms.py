@@ -32,6 +32,7 @@ _DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральни
 _STATED_INTERACTION = re.compile(
     r"^(?:порядок\s+|умови\s+(?:і|та)\s+порядок\s+)?(?:взаємоді|співробітництв|обмін\w*\s+інформаці|інформаційн\w*\s+взаємоді)"
 )
+_PASSIVE_ENDINGS = ("ться", "ється", "ються")  # "здійснюється", "визначаються"
 _PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
@@ -211,7 +212,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     """ "Рішення … приймає слідчий, прокурор", "Спори … вирішує керівник органу прокуратури": the subjects
     right after the sentence's first active verb, when no body stands before it (object first, subject
     last, common in the codes)."""
-    if view.tokens[verb].norm.endswith(("ться", "ється", "ються")) or any(m.token_start < verb for m in view.mentions):
+    if view.tokens[verb].norm.endswith(_PASSIVE_ENDINGS) or any(m.token_start < verb for m in view.mentions):
         return []
     starts = {m.token_start: m for m in view.mentions}
     agents: list[str] = []
@@ -390,17 +391,16 @@ def _passive_power(view: View) -> list[NormCandidate]:
         token = view.token_at(match.start())
         end = _clause_end(view, token)
         for m in view.mentions:
+            if not token < m.token_start < end:
+                continue
             head = view.tokens[m.token_start - 1]
             # "Головою Служби безпеки України": the head noun's case is the mention's
-            case_of = cases(head.norm) if _is_generic_head(head) else mention_cases(view, m)
-            if not token < m.token_start < end or "ablt" not in case_of:
+            generic = _is_generic_head(head)
+            if "ablt" not in (cases(head.norm) if generic else mention_cases(view, m)):
                 continue
             if any(t.norm in _RELATIVE for t in view.tokens[token : m.token_start]):
                 continue  # "… у порядку, що визначаються центральним органом": the agent of another clause
-            prev = view.tokens[m.token_start - 1].norm
-            if (prev not in _PREPOSITIONS or _is_generic_head(view.tokens[m.token_start - 1])) and not _in_with_list(
-                view, m
-            ):
+            if (generic or head.norm not in _PREPOSITIONS) and not _in_with_list(view, m):
                 found.append(NormCandidate(m.agency, "power", 1, "instrumental", match.start(), match.end()))
     return found
 
@@ -482,7 +482,7 @@ def _level4(view: View) -> list[NormCandidate]:
         end = _clause_end(view, m.token_end)
         start = _clause_start(view, m.token_start)
         clause = view.tokens[start:end]
-        passive = any(t.norm.endswith(("ться", "ється", "ються")) and _is_finite_present(t.norm) for t in clause)
+        passive = any(t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) for t in clause)
         if not passive:
             continue
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
@@ -547,7 +547,7 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
         return []
     if not any(m.agency == ctx.act_agency for m in view.mentions):
         return []
-    passive = any(t.is_word and t.norm.endswith(("ться", "ється", "ються")) for t in view.tokens)
+    passive = any(t.is_word and t.norm.endswith(_PASSIVE_ENDINGS) for t in view.tokens)
     return [NormCandidate(ctx.act_agency, "duty", 4, "act")] if passive else []
 
 
