@@ -159,7 +159,7 @@ class Store:
             for version, sql in migrations:
                 if version <= current:
                     continue
-                try:
+                with self._rolled_back_on_error(f"migration {version} failed"):
                     self.backend.begin_write()
                     # SQLite's lock is the write transaction itself: look again now that it is held
                     if self.schema_version() >= version:
@@ -170,12 +170,6 @@ class Store:
                         self.conn.execute(statement)
                     self.backend.write_version(version)
                     self.backend.commit()
-                except self.backend.errors as e:
-                    self._rollback()
-                    raise StoreError(f"migration {version} failed: {e}", path=self.path) from e
-                except BaseException:
-                    self._rollback()
-                    raise
 
     def _check_not_newer(self, current: int, latest: int) -> None:
         if current > latest:
@@ -191,6 +185,18 @@ class Store:
             log.warning("rollback on %s failed: %s", self.path, e)
 
     @contextmanager
+    def _rolled_back_on_error(self, failure: str) -> Iterator[None]:
+        """Any error inside rolls the open transaction back; a database error surfaces as StoreError."""
+        try:
+            yield
+        except self.backend.errors as e:
+            self._rollback()
+            raise StoreError(f"{failure}: {e}", path=self.path) from e
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One write transaction: writers wait for each other, readers do not; a database error inside it
         rolls everything back and surfaces as StoreError."""
@@ -198,14 +204,8 @@ class Store:
             self.backend.begin_write()
         except self.backend.errors as e:
             raise StoreError(f"cannot start a write transaction: {e}", path=self.path) from e
-        try:
+        with self._rolled_back_on_error("database error, nothing written"):
             yield self.conn
-        except self.backend.errors as e:
-            self._rollback()
-            raise StoreError(f"database error, nothing written: {e}", path=self.path) from e
-        except BaseException:
-            self._rollback()
-            raise
         try:
             self.backend.commit()
         except self.backend.errors as e:
