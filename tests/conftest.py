@@ -15,6 +15,7 @@ import pytest
 from pipeline.parse import parse_print_html
 from pipeline.records import TrackedAct
 from pipeline.store import Store
+from tests.portal import FakePortal, put_law, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -39,6 +40,16 @@ def _embedding_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
 @pytest.fixture
 def law_html() -> str:
     return (FIXTURES / "law-print.htm").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def portal(law_html: str) -> Iterator[FakePortal]:
+    """The fake portal serving the fixture law with two editions (test files with other needs define their
+    own `portal`)."""
+    p = FakePortal()
+    put_law(p, law_html)
+    with serve(p):
+        yield p
 
 
 @pytest.fixture

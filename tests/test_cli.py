@@ -6,14 +6,13 @@ import json
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.cli import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, main
 from tests.conftest import FIXTURES, ROOT
-from tests.portal import FakePortal, put_law, serve
+from tests.portal import FakePortal
 
 
 @pytest.fixture
@@ -24,14 +23,6 @@ def acts_file(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-@pytest.fixture
-def portal(law_html: str) -> Iterator[FakePortal]:
-    p = FakePortal()
-    put_law(p, law_html)
-    with serve(p):
-        yield p
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from pipeline.search import build_query
 from pipeline.store import Store, mask_url, open_store
 from pipeline.store.fts import SearchQuery, Term, to_fts5, to_tsquery_literal, to_tsvector_literal
 from tests.conftest import postgres_url, with_schema
-from tests.portal import FakePortal, put_law, serve
+from tests.portal import FakePortal
 
 D1, D2 = dt.date(2021, 3, 1), dt.date(2022, 4, 1)
 LAW = TrackedAct("100-20", "Про випробувальну митну службу", "test")
@@ -469,14 +469,6 @@ def test_a_failed_transaction_on_either_backend_leaves_nothing(store: Store, par
 
 
 # -- the command line on both backends ------------------------------------------------------------------------
-@pytest.fixture
-def portal(law_html: str) -> Iterator[FakePortal]:
-    p = FakePortal()
-    put_law(p, law_html)
-    with serve(p):
-        yield p
-
-
 def _answers(db: str, portal: FakePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     """What the commands answer on a store refreshed from the fake portal, without times and ranks."""
     acts = tmp_path / "acts.toml"
