@@ -478,12 +478,15 @@ def _level4(view: View) -> list[NormCandidate]:
     inverted = _subjects_after(view, verbs[0]) if verbs else []
     if inverted:
         return [NormCandidate(agent, "duty", 4, "subject") for agent in inverted]
-    for m in view.mentions:
+    listed_until = -1  # end of the last agent of a passive's list of heads ("начальником органу X, Y, …")
+    for m in sorted(view.mentions, key=lambda m: m.token_start):
         end = _clause_end(view, m.token_end)
         start = _clause_start(view, m.token_start)
         clause = view.tokens[start:end]
-        passive = any(t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) for t in clause)
-        if not passive:
+        if _charged_by_relative(view, m):
+            found.append(NormCandidate(m.agency, "duty", 4, "dative"))
+            continue
+        if not any(_is_passive(view, i) for i in range(start, end)):
             continue
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
@@ -500,7 +503,41 @@ def _level4(view: View) -> list[NormCandidate]:
         ):
             # "здійснюється посадовими особами митних органів", "за рішенням керівника митного органу"
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
-    return found
+            heads = view.tokens[max(start, m.token_start - 4) : m.token_start]
+            if start <= listed_until or any(_is_generic_head(t) and "ablt" in cases(t.norm) for t in heads):
+                listed_until = m.token_end  # "начальником (відокремленого підрозділу) органу X"
+        elif "gent" in m_cases and prev in _COORDINATORS and start <= listed_until and not _in_with_list(view, m):
+            # "… начальником органу Служби безпеки України, Державної прикордонної служби України, …": the
+            # list of the heads' bodies goes on; a generic unit followed by its body ("оперативного
+            # підрозділу органу …") is that body's, not an agent of its own
+            listed_until = m.token_end
+            if not any(other.token_start in (m.token_end, m.token_end + 1) for other in view.mentions):
+                found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
+    return list({(c.agent, c.modality): c for c in found}.values())
+
+
+def _is_passive(view: View, i: int) -> bool:
+    """A present passive ("здійснюється", "затверджуються") or "підлягає затвердженню" (not "підлягають
+    відповідальності": liability, not an act done by an agent)."""
+    t = view.tokens[i]
+    if not t.is_word:
+        return False
+    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm):
+        return True
+    return (
+        t.norm.startswith("підляга") and i + 1 < len(view.tokens) and view.tokens[i + 1].norm.endswith(("нню", "ттю"))
+    )
+
+
+_CHARGED_RELATIVE = re.compile(r"^,?\s*на\s+(?:який|яку|яке|які)\s+поклада")
+
+
+def _charged_by_relative(view: View, m: Mention) -> bool:
+    """ "… ланкою Державної прикордонної служби України, на яку покладаються охорона …": the body the relative
+    clause refers to is charged with it."""
+    if m.token_end >= len(view.tokens):
+        return False
+    return bool(_CHARGED_RELATIVE.match(view.folded[view.tokens[m.token_end].start :]))
 
 
 def _english(view: View, cues: CueSet) -> list[NormCandidate]:
@@ -530,13 +567,42 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     if view.lang == "en":
         return _english(view, cues)
     ctx.item = view
-    return (
-        _level1(view, ctx, cues)
-        or _level2(ctx, cues)
-        or _level3(view, ctx)
-        or _stated_interaction(view, ctx)
-        or _item_of_passive_power(view, ctx)
-    )
+    stated = _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx)
+    if stated:
+        return stated
+    implied = _stated_interaction(view, ctx) or _item_of_passive_power(view, ctx)
+    bearers = {c.agent for c in implied}
+    return implied + [c for c in _permission_holders(view) if c.agent not in bearers]
+
+
+_PERMISSION = re.compile(
+    r"\b(?:з|із|за)\s+(?:письмового\s+|письмовим\s+)?дозвол(?:у|ом)\s+|\bна\s+(?:письмову\s+)?вимогу\s+"
+)
+_SUBORDINATE = re.compile(r"^(?:як(?:ий|а|е|і|ого|ої|их|ому|ій|им|ими)|що|якщо|коли)$")
+
+
+def _permission_holders(view: View) -> list[NormCandidate]:
+    """ "здійснюється з дозволу митного органу та органу охорони державного кордону", "на вимогу митного органу
+    … можуть бути виключені": the body whose permission or demand the act waits for holds a power (to permit,
+    to demand); not in a subordinate clause ("дія, виконання якої можливе лише з дозволу прокурора")."""
+    found: list[NormCandidate] = []
+    covered = {i for m in view.mentions for i in range(m.token_start, m.token_end)}
+    for match in _PERMISSION.finditer(view.folded):
+        token = view.token_at(match.end())
+        before = [i for i in range(_clause_start(view, token), token) if i not in covered][-10:]
+        if any(_SUBORDINATE.match(view.tokens[i].norm) for i in before):
+            continue
+        following = sorted((m for m in view.mentions if m.token_start >= token), key=lambda m: m.token_start)
+        if not following or following[0].token_start - token > 1:
+            continue  # "на вимогу утримувача товарів": a person, not a body
+        holders = [following[0]]
+        for m in following[1:]:
+            between = view.tokens[holders[-1].token_end : m.token_start]
+            if len(between) > 3 or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between):
+                break
+            holders.append(m)
+        found += [NormCandidate(m.agency, "power", 4, "permission", match.start(), match.end()) for m in holders]
+    return found
 
 
 def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
