@@ -27,11 +27,16 @@ def _bound(text: str, cue_start: int) -> bool:
         cue_start += 3
     elif not text.startswith("за ", max(cue_start - 3, 0)):
         return False
-    return text.startswith(("погодж", "згод"), cue_start)
+    return text.startswith(("погодж", "згод"), cue_start) or _on_request(text, cue_start)
+
+
+def _on_request(text: str, cue_start: int) -> bool:
+    """ "за (письмовим) запитом X": acting on X's request."""
+    return bool(re.match(r"(?:за\s+)?(?:письмов\w+\s+)?запит", text[cue_start:]))
 
 
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
-_LIST_GLUE = re.compile(r"^[\s,()]*(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
+_LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
 
 def _listed(text: str, between: Sequence[Mention], start: int) -> bool:
@@ -56,12 +61,15 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if cue.end <= start and cue.start >= clause_start:
             if _RELATIVE_CLAUSE.search(text, cue.end, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
+            kind = cue.modality
             if _bound(text, cue.start) and not _listed(
                 text, [m for m in view.mentions if cue.end <= m.start < start], start
             ):
-                continue  # "за погодженням із прокурором" has its object; it does not govern later bodies
+                if not _on_request(text, cue.start):
+                    continue  # "за погодженням із прокурором" has its object; it does not govern later bodies
+                kind = "request"  # "за письмовими запитами керівника … одержувати від банків": asked, not assisted
             if before is None or cue.end > before[0]:
-                before = (cue.end, cue.modality)
+                before = (cue.end, kind)
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
             if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
                 continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
