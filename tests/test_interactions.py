@@ -187,6 +187,30 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("prosecutor", "sbu", "inform")},
         ),
+        (  # object first, a body governed by a noun before the verb, the subject after two coordinated verbs
+            "Діяльність Державної прикордонної служби України спрямовує і координує Кабінет Міністрів України.",
+            "Стаття 11. Керівництво",
+            "661-15",
+            {("cmu", "border_guard", "oversee")},
+        ),
+        (  # two bodies side by side are not a list: the requester, then the subject
+            "На запит Служби безпеки України митні органи надають наявну інформацію.",
+            "Стаття 458. Взаємодія",
+            "4495-17",
+            {("customs", "sbu", "assist")},
+        ),
+        (  # a dative body first: the police body is a mention of its own before a body in another case
+            "Органам Національної поліції митні органи передають матеріали про порушення.",
+            "Стаття 458. Взаємодія",
+            "4495-17",
+            {("customs", "police", "inform")},
+        ),
+        (  # the information named before the passive verb
+            "Інформація надається Національній поліції митними органами у встановленому порядку.",
+            "Стаття 458. Взаємодія",
+            "4495-17",
+            {("customs", "police", "inform")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

@@ -23,16 +23,16 @@ _CLAUSE_END = ";.:"
 def _bound(text: str, cue_start: int) -> bool:
     """ "за погодженням із прокурором", "за згодою": an inserted phrase that takes one object (the body right
     after it, or a list), unlike a verb, which governs every object that follows it."""
-    if text.startswith("за ", cue_start):
+    if text.startswith(("за ", "на "), cue_start):
         cue_start += 3
-    elif not text.startswith("за ", max(cue_start - 3, 0)):
+    elif not text.startswith(("за ", "на "), max(cue_start - 3, 0)):
         return False
     return text.startswith(("погодж", "згод"), cue_start) or _on_request(text, cue_start)
 
 
 def _on_request(text: str, cue_start: int) -> bool:
     """ "за (письмовим) запитом X": acting on X's request."""
-    return bool(re.match(r"(?:за\s+)?(?:письмов\w+\s+)?запит", text[cue_start:]))
+    return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?запит", text[cue_start:]))
 
 
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")

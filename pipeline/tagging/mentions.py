@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.tagging.morph import first_pos
+from pipeline.tagging.morph import cases, first_pos
 from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
@@ -83,7 +83,7 @@ class AgencyMatcher:
             if not _names_an_act(tokens, start) and not _adjective_use(tokens, start, end):
                 found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
             i = end
-        return _join_foreign_lists(tokens, _drop_generic_heads(_join_coordinated(tokens, found, self, work)))
+        return _join_foreign_lists(tokens, _drop_generic_heads(tokens, _join_coordinated(tokens, found, self, work)))
 
     def _longest(self, tokens: Sequence[Token], i: int, work: str | None) -> tuple[Entry, int] | None:
         best: tuple[Entry, int] | None = None
@@ -260,18 +260,27 @@ def _separate_bodies(
     return found if len(found) > 1 and len(set(agencies)) == len(agencies) else None
 
 
-def _drop_generic_heads(mentions: list[Mention]) -> list[Mention]:
+def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """ "оперативного підрозділу Служби безпеки України", "прокурорами Спеціалізованої антикорупційної
     прокуратури": a head right before a named body in the genitive is not a mention of its own
-    (agencies.md: the genitive name is the span)."""
+    (agencies.md: the genitive name is the span). Before a body in another case it is ("Органам Національної
+    поліції митні органи передають": the subject follows the dative)."""
     kept: list[Mention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         adjacent = nxt is not None and nxt.token_start == m.token_end
-        if adjacent and m.agency in ("law_enforcement", "prosecutor", "court", "police"):
+        if (
+            adjacent
+            and m.agency in ("law_enforcement", "prosecutor", "court", "police")
+            and _genitive(tokens[m.token_end])
+        ):
             continue
         kept.append(m)
     return kept
+
+
+def _genitive(t: Token) -> bool:
+    return (t.text.isupper() and len(t.text) > 1) or "gent" in cases(t.norm)
 
 
 def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:

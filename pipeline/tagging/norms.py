@@ -113,8 +113,12 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
         while 0 <= j + step < len(ordered):
             a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
             between = view.tokens[a.token_end : b.token_start]
-            if len(between) > 3 or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between):
-                break
+            if (
+                not between
+                or len(between) > 3
+                or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+            ):
+                break  # side by side with nothing between: "На запит Служби безпеки України митні органи"
             if not any(t.norm in ("та", "і", "й", "або", "чи") for t in between) and step > 0:
                 break
             group.append(ordered[j + step])
@@ -212,11 +216,21 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     """ "Рішення … приймає слідчий, прокурор", "Спори … вирішує керівник органу прокуратури": the subjects
     right after the sentence's first active verb, when no body stands before it (object first, subject
     last, common in the codes)."""
-    if view.tokens[verb].norm.endswith(_PASSIVE_ENDINGS) or any(m.token_start < verb for m in view.mentions):
-        return []
+    if (
+        view.tokens[verb].norm in _COPULA
+        or view.tokens[verb].norm.endswith(_PASSIVE_ENDINGS)
+        or any(m.token_start < verb and _is_subject(view, m) for m in view.mentions)
+    ):
+        return []  # a body before the verb is its subject; one governed by a noun is not ("Діяльність X спрямовує")
     starts = {m.token_start: m for m in view.mentions}
     agents: list[str] = []
     j = verb + 1
+    while (
+        j + 1 < len(view.tokens)
+        and view.tokens[j].norm in ("і", "та", "й")
+        and _is_finite_present(view.tokens[j + 1].norm)
+    ):
+        j += 2  # "спрямовує і координує Кабінет Міністрів України"
     while j < len(view.tokens) and j - verb < 12:
         t = view.tokens[j]
         m = starts.get(j)
