@@ -211,6 +211,18 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "police", "inform")},
         ),
+        (  # a requester's body and the subject's head noun are no list; acting on a request assists
+            "На прохання митних органів органи Національної поліції надають допомогу.",
+            "Стаття 458. Взаємодія",
+            "4495-17",
+            {("police", "customs", "assist")},
+        ),
+        (
+            "Прокурор здійснює нагляд за додержанням законів органами, що провадять оперативно-розшукову діяльність.",
+            "Стаття 14. Нагляд",
+            "2135-12",
+            {("prosecutor", "law_enforcement", "oversee")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

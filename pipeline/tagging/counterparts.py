@@ -32,7 +32,7 @@ def _bound(text: str, cue_start: int) -> bool:
 
 def _on_request(text: str, cue_start: int) -> bool:
     """ "за (письмовим) запитом X": acting on X's request."""
-    return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?запит", text[cue_start:]))
+    return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?(?:запит|прохан)", text[cue_start:]))
 
 
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")

@@ -117,8 +117,11 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
                 not between
                 or len(between) > 3
                 or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+                or not any(t.norm in _COORDINATORS or "gent" in cases(t.norm) for t in between)
             ):
-                break  # side by side with nothing between: "На запит Служби безпеки України митні органи"
+                # "На запит Служби безпеки України митні органи", "митних органів органи поліції": two phrases;
+                # "Оперативні підрозділи органів Національної поліції": one, its head's dependents
+                break
             if not any(t.norm in ("та", "і", "й", "або", "чи") for t in between) and step > 0:
                 break
             group.append(ordered[j + step])
