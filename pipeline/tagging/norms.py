@@ -436,6 +436,8 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
                 # "Національної поліції - ...": the item names which body the generic lead-in means
                 return [NormCandidate(m.agency, found[0].modality, 2, "lead-in") for m in own]
             return [NormCandidate(c.agent, c.modality, 2, "lead-in") for c in found]
+    if ctx.item is not None and ctx.heading_modality is None:
+        return _item_of_subject_lead_in(ctx.item, ctx)
     return []
 
 
@@ -452,7 +454,40 @@ def _own_subject(view: View) -> list[Mention]:
         for t in view.tokens[m.token_end : min(end, m.token_end + 10)]:
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
                 return _coordinated(view, view.mentions, m)
+        if _verb_after_adverbial(view, m.token_end, end):
+            return _coordinated(view, view.mentions, m)
     return []
+
+
+_ADVERBIAL_OPENERS = frozenset({"згідно", "відповідно", "в", "у", "з", "із", "на", "під", "для"})
+
+
+def _verb_after_adverbial(view: View, start: int, end: int) -> bool:
+    """ "Органи прокуратури згідно з міжнародними договорами України, згода на обов'язковість яких надана …, та
+    … законодавством України здійснюють": a subject whose verb comes after an adverbial phrase, with the
+    relative clauses inside it skipped."""
+    if start >= end or view.tokens[start].norm not in _ADVERBIAL_OPENERS:
+        return False
+    i = start
+    in_relative = False
+    while i < min(end, start + 40):
+        t = view.tokens[i]
+        if t.text == ",":
+            nxt = [u for u in view.tokens[i + 1 : i + 6] if u.is_word][:4]
+            in_relative = any(u.norm in _RELATIVE or u.norm.startswith(("як", "котр")) for u in nxt)
+        elif t.is_word and not in_relative and t.norm not in _COPULA and _is_finite_present(t.norm):
+            return True
+        elif (
+            t.is_word
+            and not in_relative
+            and is_nominative_noun(t.norm)
+            and not any(m.token_start <= i < m.token_end for m in view.mentions)
+        ):
+            prev = view.tokens[i - 1].norm
+            if "gent" not in cases(t.norm) and prev not in _PREPOSITIONS and first_pos(prev) not in ("ADJF", "NOUN"):
+                return False  # another subject
+        i += 1
+    return False
 
 
 def _is_finite_present(word: str) -> bool:
@@ -620,6 +655,30 @@ def _permission_holders(view: View) -> list[NormCandidate]:
             holders.append(m)
         found += [NormCandidate(m.agency, "power", 4, "permission", match.start(), match.end()) for m in holders]
     return found
+
+
+def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
+    """ "Прокурор в межах своєї компетенції:" / "Директор Національного бюро:" + "перевіряє …", "щороку подає …":
+    a lead-in that names its subject and no verb; the item supplies the verb, in the plain present -> duty
+    (annotations/CONVENTIONS.md, 10)."""
+    if not ctx.lead_ins:
+        return []
+    lead = ctx.lead_ins[-1]
+    if not lead.text.rstrip().endswith(":") or any(t.is_word and _is_finite_present(t.norm) for t in lead.tokens):
+        return []
+    words = [i for i, t in enumerate(view.tokens) if t.is_word][:3]
+    verb = next(
+        (i for i in words if _is_finite_present(view.tokens[i].norm) and view.tokens[i].norm not in _COPULA), None
+    )
+    if verb is None or any(m.token_start < verb for m in view.mentions):
+        return []
+    subjects = [m for m in lead.mentions if _is_subject(lead, m)][:1]
+    if not subjects and lead.tokens and _is_generic_head(lead.tokens[0]):
+        subjects = [m for m in lead.mentions if m.token_start == 1]  # "Директор Національного бюро:"
+    if subjects and lead.tokens[0].norm in _PREPOSITIONS:
+        return []  # "На Державну прикордонну службу України покладаються:" has a verb; "Крім X:" has no subject
+    found = _coordinated(lead, lead.mentions, subjects[0]) if subjects else []
+    return [NormCandidate(m.agency, "duty", 2, "lead-in") for m in found]
 
 
 def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
