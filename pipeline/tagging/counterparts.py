@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from pipeline.tagging.cues import CueSet
 from pipeline.tagging.mentions import Mention
+from pipeline.tagging.morph import first_pos
 from pipeline.tagging.norms import Context, View
 
 MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
@@ -82,6 +83,20 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     return after[1] if after else None
 
 
+def _another_predicate_after(lead_in: View, m: Mention, cues: CueSet) -> bool:
+    """Whether a verb other than an interaction cue follows the mention in a lead-in: then the items complete
+    that verb ("… вислуховує думку прокурора та постановляє ухвалу про:"), not the interaction."""
+    spans = [(c.start, c.end) for c in cues.interactions(lead_in.folded)]
+    tokens = lead_in.tokens
+    return any(
+        tokens[i].is_word
+        and first_pos(tokens[i].norm) in ("VERB", "INFN")
+        and tokens[i - 1].norm in ("і", "та", "й", ",")  # a second predicate, not the one the interaction qualifies
+        and not any(a <= tokens[i].start < b for a, b in spans)
+        for i in range(m.token_end, len(tokens))
+    )
+
+
 def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
     """(agent, counterpart, type) triples of a unit whose norms have these agents."""
     found: set[tuple[str, str, str]] = set()
@@ -92,6 +107,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
         for m in source.mentions:
             if cues.names_an_author(source.folded[: m.start]):
                 continue
+            if source is not view and _another_predicate_after(source, m, cues):
+                continue  # "… вислуховує думку прокурора та постановляє ухвалу про:": the items are the later verb's
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
