@@ -80,12 +80,18 @@ def analyse(text: str, *, work: str | None, lang: str = "uk", matcher: AgencyMat
 
 
 def mention_cases(view: View, m: Mention) -> frozenset[str]:
-    """Cases of the mention's head: its first noun (abbreviations and indeclinables: any case)."""
+    """Cases of the mention's head: its first noun (abbreviations and indeclinables: any case), narrowed by the
+    adjectives before it ("Національного бюро": genitive or accusative, not nominative)."""
+    agreeing: frozenset[str] | None = None
     for t in view.tokens[m.token_start : m.token_end]:
         if t.text.isupper() and len(t.text) > 1:
-            return frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+            return agreeing or frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
         if has_noun_reading(t.norm):
-            return cases(t.norm)
+            head = cases(t.norm)
+            return (head & agreeing) or head if agreeing is not None else head
+        if t.is_word and first_pos(t.norm) in ("ADJF", "PRTF"):
+            own = cases(t.norm)
+            agreeing = own if agreeing is None else (agreeing & own) or agreeing
     return cases(view.tokens[m.token_start].norm)
 
 
@@ -300,11 +306,20 @@ def _foreign_subject(view: View, cue_token: int) -> bool:
     """A non-agency subject right before the cue: a noun ("декларант може") or a relative pronoun of a
     subordinate clause ("перелік обставин, що можуть свідчити")."""
     start = _clause_start(view, cue_token)
-    covered = {i for m in view.mentions for i in range(m.token_start, m.token_end)}
+    # "Письмовий звіт про діяльність Національного бюро повинен": a body governed by a noun is not the subject
+    covered = {
+        i
+        for m in view.mentions
+        if not _governed(view, m) or "nomn" in mention_cases(view, m)
+        for i in range(m.token_start, m.token_end)
+    }
+    governed = {i for m in view.mentions for i in range(m.token_start, m.token_end)} - covered
     for i in range(cue_token - 1, start - 1, -1):
         t = view.tokens[i]
         if i in covered:
             return False
+        if i in governed:
+            continue
         if t.norm in _RELATIVE and cue_token - i <= 2:
             return True
         if t.is_word and is_nominative_noun(t.norm):
@@ -331,7 +346,10 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
         heading = _HEADING_LABEL.sub("", lines[0])
         lines = lines[1:]
     heading_view = analyse(heading, work=work, matcher=matcher) if heading else None
-    heading_agency = heading_view.mentions[0].agency if heading_view and heading_view.mentions else None
+    # "Повноваження Міністра внутрішніх справ України у відносинах з поліцією": a body after a preposition is not
+    # the one the article is about
+    about = [m for m in heading_view.mentions if not _after_preposition(heading_view, m)] if heading_view else []
+    heading_agency = about[0].agency if about else None
     act_agency = registry_cached().act_agency.get(work or "")
     return Context(
         heading,
@@ -340,6 +358,22 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
         [analyse(x, work=work, matcher=matcher) for x in lines],
         act_agency,
     )
+
+
+def _names_another_subject(lead_in: View) -> bool:
+    """A lead-in opening with a nominative noun that names no registry body ("Міністр внутрішніх справ України:")."""
+    words = [t for t in lead_in.tokens if t.is_word]
+    if (
+        not words
+        or not lead_in.text.rstrip().endswith(":")
+        or (lead_in.mentions and lead_in.mentions[0].token_start == 0)
+    ):
+        return False
+    return is_nominative_noun(words[0].norm) and not _is_generic_head(words[0]) and words[0].norm not in _PREPOSITIONS
+
+
+def _after_preposition(view: View, m: Mention) -> bool:
+    return m.token_start > 0 and view.tokens[m.token_start - 1].norm in ("з", "із", "зі", "між", "перед", "від", "до")
 
 
 def _lead_in_subject(ctx: Context) -> tuple[list[str], str] | None:
@@ -451,12 +485,36 @@ def _own_subject(view: View) -> list[Mention]:
         if not _is_subject(view, m):
             continue
         end = _clause_end(view, m.token_end)
-        for t in view.tokens[m.token_end : min(end, m.token_end + 10)]:
+        chain_end, dependents = _genitive_chain(view, m)
+        for t in view.tokens[chain_end : min(end, chain_end + 10)]:
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
-                return _coordinated(view, view.mentions, m)
-        if _verb_after_adverbial(view, m.token_end, end):
-            return _coordinated(view, view.mentions, m)
+                return _coordinated(view, view.mentions, m) + dependents
+        if _verb_after_adverbial(view, chain_end, end):
+            return _coordinated(view, view.mentions, m) + dependents
     return []
+
+
+def _genitive_chain(view: View, m: Mention) -> tuple[int, list[Mention]]:
+    """ "Оперативні підрозділи органів Національної поліції України, органів безпеки, Національного
+    антикорупційного бюро України здійснюють": the bodies in the genitive after a generic subject are the units'
+    bodies and bear its norm; returns where the chain ends and those bodies (none after a named body)."""
+    if m.agency != ROLE_BEARER:
+        return m.token_end, []
+    starts = {x.token_start: x for x in view.mentions}
+    j, found = m.token_end, []
+    while j < len(view.tokens):
+        t = view.tokens[j]
+        nxt = starts.get(j)
+        if nxt is not None and "gent" in mention_cases(view, nxt):
+            found.append(nxt)
+            j = nxt.token_end
+        elif t.norm in (",", "та", "і", "й", "україни") or (_is_generic_head(t) and "gent" in cases(t.norm)):
+            j += 1
+        else:
+            break
+    while j > m.token_end and view.tokens[j - 1].norm in (",", "та", "і", "й"):
+        j -= 1
+    return (j, found) if found else (m.token_end, [])
 
 
 _ADVERBIAL_OPENERS = frozenset({"згідно", "відповідно", "в", "у", "з", "із", "на", "під", "для"})
@@ -509,6 +567,8 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     inherited = _lead_in_subject(ctx)
     if inherited:
         return [NormCandidate(a, ctx.heading_modality, 3, "lead-in") for a in inherited[0]]
+    if not own and ctx.lead_ins and _names_another_subject(ctx.lead_ins[-1]):
+        return []  # "Міністр внутрішніх справ України:": the items are a body's the registry does not list
     if own:
         return [
             NormCandidate(m.agency, ctx.heading_modality if m.agency == bearer else "duty", 3, "subject") for m in own
