@@ -420,6 +420,8 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         elif not agents and view.folded.startswith("заборон", cue.start):
             # "Поліцейському заборонено": a dative before the ban bears it; one after it is the ban's object
             agents, source = [m for m in dative_agents(view, token) if m.token_end <= token], "dative"
+        if not agents:
+            agents, source = _interaction_nominal_agent(view, token), "subject"
         if agents:
             found += [NormCandidate(m.agency, cue.modality, 1, source, cue.start, cue.end) for m in agents]
             continue
@@ -432,6 +434,19 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
     return found or _passive_power(view)
+
+
+def _interaction_nominal_agent(view: View, cue_token: int) -> list[Mention]:
+    """ "Співробітництво органів прокуратури з компетентними органами інших держав не може здійснюватися …": the
+    body in the genitive right after an interaction noun that opens the clause is the one acting."""
+    start = _clause_start(view, cue_token)
+    if start >= len(view.tokens) or not _STATED_INTERACTION.match(view.folded[view.tokens[start].start :]):
+        return []
+    return [
+        m
+        for m in view.mentions
+        if start < m.token_start <= start + 2 and m.token_end <= cue_token and "gent" in mention_cases(view, m)
+    ][:1]
 
 
 def _passive_power(view: View) -> list[NormCandidate]:
@@ -726,12 +741,16 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
     lead = ctx.lead_ins[-1]
     if not lead.text.rstrip().endswith(":") or any(t.is_word and _is_finite_present(t.norm) for t in lead.tokens):
         return []
-    words = [i for i, t in enumerate(view.tokens) if t.is_word][:3]
+    words = [i for i, t in enumerate(view.tokens) if t.is_word][:8]
     verb = next(
         (i for i in words if _is_finite_present(view.tokens[i].norm) and view.tokens[i].norm not in _COPULA), None
     )
     if verb is None or any(m.token_start < verb for m in view.mentions):
         return []
+    if any(
+        is_nominative_noun(view.tokens[i].norm) and "gent" not in cases(view.tokens[i].norm) for i in words if i < verb
+    ):
+        return []  # "… строк продовжується": the item has a subject of its own
     subjects = [m for m in lead.mentions if _is_subject(lead, m)][:1]
     if not subjects and lead.tokens and _is_generic_head(lead.tokens[0]):
         subjects = [m for m in lead.mentions if m.token_start == 1]  # "Директор Національного бюро:"
