@@ -255,6 +255,12 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "foreign_authority", "joint")},
         ),
+        (  # acting with a body's permission: its consent
+            "з дозволу суду ознайомлюватися з матеріалами справи в суді;",
+            "Стаття 23. Представництво\nПрокурор має право:",
+            "1697-18",
+            {("prosecutor", "court", "coordinate")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

@@ -36,6 +36,9 @@ def _on_request(text: str, cue_start: int) -> bool:
     return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?(?:запит|прохан)", text[cue_start:]))
 
 
+# "з дозволу суду": the permitting body holds a power of its own and is the agent's partner all the same
+_PERMITTING = re.compile(r"\bдозвол(?:у|ом)\s+$")
+_IN_PERMISSION = re.compile(r"\bдозвол(?:у|ом)\s+[^,;.:]*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
@@ -112,11 +115,12 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
-            if m.agency in agents and len(agents) > 1:
+            if m.agency in agents and len(agents) > 1 and not _PERMITTING.search(source.folded[: m.start]):
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
+            permitting = {x.agency for x in source.mentions if _IN_PERMISSION.search(source.folded[: x.start])}
             for agent in agents:
-                if m.agency != agent:
-                    found.add((agent, m.agency, kind))
+                if m.agency != agent and not {agent, m.agency} <= permitting:
+                    found.add((agent, m.agency, kind))  # "з дозволу митного органу та органу охорони": co-holders
         if found:
             break  # the unit's own counterparts; the lead-in's only when the unit names none
     return found

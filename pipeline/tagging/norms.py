@@ -456,6 +456,8 @@ def _passive_power(view: View) -> list[NormCandidate]:
     for match in _PASSIVE_MODAL.finditer(view.folded):
         token = view.token_at(match.start())
         end = _clause_end(view, token)
+        # "не можуть бути скасовані Кабінетом Міністрів України": the agent may not
+        modality = "prohibition" if token and view.tokens[token - 1].norm == "не" else "power"
         for m in view.mentions:
             if not token < m.token_start < end:
                 continue
@@ -467,7 +469,7 @@ def _passive_power(view: View) -> list[NormCandidate]:
             if any(t.norm in _RELATIVE for t in view.tokens[token : m.token_start]):
                 continue  # "… у порядку, що визначаються центральним органом": the agent of another clause
             if (generic or head.norm not in _PREPOSITIONS) and not _in_with_list(view, m):
-                found.append(NormCandidate(m.agency, "power", 1, "instrumental", match.start(), match.end()))
+                found.append(NormCandidate(m.agency, modality, 1, "instrumental", match.start(), match.end()))
     return found
 
 
@@ -619,7 +621,9 @@ def _level4(view: View) -> list[NormCandidate]:
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
         if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
-            found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
+            # "Положення … не затверджується Кабінетом Міністрів України": a negated passive bars its agent
+            negated = any(_is_passive(view, i) and view.tokens[i - 1].norm == "не" for i in range(max(start, 1), end))
+            found.append(NormCandidate(m.agency, "prohibition" if negated else "duty", 4, "instrumental"))
         elif prev == "на" and any(t.norm.startswith("поклада") for t in clause):
             found.append(NormCandidate(m.agency, "duty", 4, "dative"))
         elif (
@@ -694,12 +698,16 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     if view.lang == "en":
         return _english(view, cues)
     ctx.item = view
-    stated = _level1(view, ctx, cues) or _level2(ctx, cues) or _level3(view, ctx)
-    if stated:
-        return stated
-    implied = _stated_interaction(view, ctx) or _item_of_passive_power(view, ctx)
-    bearers = {c.agent for c in implied}
-    return implied + [c for c in _permission_holders(view) if c.agent not in bearers]
+    found = (
+        _level1(view, ctx, cues)
+        or _level2(ctx, cues)
+        or _level3(view, ctx)
+        or _stated_interaction(view, ctx)
+        or _item_of_passive_power(view, ctx)
+    )
+    bearers = {c.agent for c in found}
+    # "Прокурор має право: … з дозволу суду ознайомлюватися …": the permitting body holds a power too
+    return found + [c for c in _permission_holders(view) if c.agent not in bearers]
 
 
 _PERMISSION = re.compile(
