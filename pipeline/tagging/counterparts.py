@@ -39,6 +39,7 @@ def _on_request(text: str, cue_start: int) -> bool:
 # "з дозволу суду": the permitting body holds a power of its own and is the agent's partner all the same
 _PERMITTING = re.compile(r"\bдозвол(?:у|ом)\s+$")
 _IN_PERMISSION = re.compile(r"\bдозвол(?:у|ом)\s+[^,;.:]*$")
+_PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
@@ -66,6 +67,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             if _RELATIVE_CLAUSE.search(text, cue.end, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
+            if _on_request(text, cue.start) and _PETITION_BEFORE.search(text, clause_start, cue.start):
+                continue  # "розгляду клопотання … на прохання Міжнародного кримінального суду": the petition's origin
             if _bound(text, cue.start) and not _listed(
                 text, [m for m in view.mentions if cue.end <= m.start < start], start
             ):

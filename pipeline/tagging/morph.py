@@ -69,3 +69,16 @@ def is_nominative_noun(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def has_noun_reading(word: str) -> bool:
     return any(p.tag.POS == "NOUN" for p in parses(word))
+
+
+@lru_cache(maxsize=200_000)
+def verb_numbers(word: str) -> frozenset[str]:
+    """Grammatical numbers of a finite verb form ("повідомляє": sing; "здійснюють": plur)."""
+    return frozenset(str(p.tag.number) for p in parses(word) if p.tag.POS == "VERB" and p.tag.number)
+
+
+@lru_cache(maxsize=200_000)
+def nominative_numbers(word: str) -> frozenset[str]:
+    """Numbers of a word's nominative noun readings ("орган": sing; "спори": plur). The Ukrainian dictionary
+    marks only the plural, so an unmarked reading is singular."""
+    return frozenset(str(p.tag.number or "sing") for p in parses(word) if p.tag.POS == "NOUN" and p.tag.case == "nomn")

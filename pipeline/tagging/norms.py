@@ -22,6 +22,8 @@ from pipeline.tagging.morph import (
     has_noun_reading,
     is_nominative_noun,
     is_verb_present_3rd,
+    nominative_numbers,
+    verb_numbers,
 )
 from pipeline.tagging.registry import registry_cached
 from pipeline.tagging.tokens import Token, tokenize
@@ -226,7 +228,8 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     right after the sentence's first active verb, when no body stands before it (object first, subject
     last, common in the codes)."""
     if (
-        view.tokens[verb].norm in _COPULA
+        _agreeing_subject_before(view, verb)
+        or view.tokens[verb].norm in _COPULA
         or view.tokens[verb].norm.endswith(_PASSIVE_ENDINGS)
         or any(m.token_start < verb and _is_subject(view, m) for m in view.mentions)
     ):
@@ -240,7 +243,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         and _is_finite_present(view.tokens[j + 1].norm)
     ):
         j += 2  # "спрямовує і координує Кабінет Міністрів України"
-    while j < len(view.tokens) and j - verb < 12:
+    while j < len(view.tokens) and j - verb < 40:  # the loop ends where the list of subjects does
         t = view.tokens[j]
         m = starts.get(j)
         if m is None and _is_generic_head(t) and is_nominative_noun(t.norm):
@@ -258,6 +261,27 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         else:
             break
     return list(dict.fromkeys(agents))
+
+
+def _in_relative_clause(view: View, i: int) -> bool:
+    """ "… іноземців, які підозрюються …": a verb in a relative clause, between the comma and the verb."""
+    j = i - 1
+    while j >= 0 and view.tokens[j].text not in (",", ";", ":", "."):
+        if view.tokens[j].norm in _RELATIVE:
+            return True
+        j -= 1
+    return False
+
+
+def _agreeing_subject_before(view: View, verb: int) -> bool:
+    """ "…, центральний орган України невідкладно повідомляє Міжнародний кримінальний суд": a nominative noun right
+    before the verb, agreeing with it in number, is its subject; "Спори про підслідність вирішує" has none."""
+    i = verb - 1
+    while i >= 0 and (view.tokens[i].norm == "україни" or first_pos(view.tokens[i].norm) == "ADVB"):
+        i -= 1
+    if i < 1 or not view.tokens[i].is_word or view.tokens[i - 1].norm in _PREPOSITIONS:
+        return False
+    return bool(nominative_numbers(view.tokens[i].norm) & verb_numbers(view.tokens[verb].norm))
 
 
 _PRONOUNS = frozenset({"він", "вона", "вони"})
@@ -360,6 +384,16 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
     )
 
 
+def _in_condition(view: View, m: Mention) -> bool:
+    """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject."""
+    i = m.token_start - 1
+    while i >= 0 and view.tokens[i].text not in (",", ";", ":", "."):
+        if view.tokens[i].norm in ("якщо", "коли"):
+            return True
+        i -= 1
+    return False
+
+
 def _names_another_subject(lead_in: View) -> bool:
     """A lead-in opening with a nominative noun that names no registry body ("Міністр внутрішніх справ України:")."""
     words = [t for t in lead_in.tokens if t.is_word]
@@ -383,7 +417,7 @@ def _lead_in_subject(ctx: Context) -> tuple[list[str], str] | None:
             subj = subject_before(view, ct) or dative_agents(view, ct)
             if subj:
                 return [m.agency for m in subj], "lead-in"
-        nominative = [m for m in view.mentions if "nomn" in mention_cases(view, m)]
+        nominative = [m for m in view.mentions if "nomn" in mention_cases(view, m) and not _in_condition(view, m)]
         if nominative:
             return [nominative[0].agency], "lead-in"
         dative = [m for m in view.mentions if "datv" in mention_cases(view, m)]
@@ -499,7 +533,7 @@ def view_item_mentions(ctx: Context) -> list[Mention]:
 def _own_subject(view: View) -> list[Mention]:
     """A nominative mention followed by a finite verb in its clause: the unit's own grammatical subject."""
     for m in view.mentions:
-        if not _is_subject(view, m):
+        if not _is_subject(view, m) or _in_condition(view, m):
             continue
         end = _clause_end(view, m.token_end)
         chain_end, dependents = _genitive_chain(view, m)
@@ -604,7 +638,8 @@ def _level4(view: View) -> list[NormCandidate]:
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
     if any(role_subject(view, v) for v in verbs):
         return [NormCandidate(ROLE_BEARER, "duty", 4, "subject")]
-    inverted = _subjects_after(view, verbs[0]) if verbs else []
+    main = [v for v in verbs if not _in_relative_clause(view, v)]
+    inverted = _subjects_after(view, main[0]) if main else []
     if inverted:
         return [NormCandidate(agent, "duty", 4, "subject") for agent in inverted]
     listed_until = -1  # end of the last agent of a passive's list of heads ("начальником органу X, Y, …")
@@ -631,6 +666,7 @@ def _level4(view: View) -> list[NormCandidate]:
             and prev_token is not None
             and prev not in _PREPOSITIONS
             and _is_generic_head(prev_token) | prev.startswith(("керівник", "рішенн"))
+            and _acting_head(view, m)
         ):
             # "здійснюється посадовими особами митних органів", "за рішенням керівника митного органу"
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
@@ -645,6 +681,18 @@ def _level4(view: View) -> list[NormCandidate]:
             if not any(other.token_start in (m.token_end, m.token_end + 1) for other in view.mentions):
                 found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
     return list({(c.agent, c.modality): c for c in found}.values())
+
+
+def _acting_head(view: View, m: Mention) -> bool:
+    """ "здійснюється посадовими особами митних органів": the heads before a genitive body make it the passive's
+    agent, unless they name a post ("на зайняття посади Директора Державного бюро розслідувань")."""
+    head = view.tokens[m.token_start - 1]
+    if not {"ablt", "gent"} & cases(head.norm):
+        return False  # "Директор Державного бюро розслідувань призначається": the passive's subject
+    i = m.token_start - 1
+    while i >= 0 and _is_generic_head(view.tokens[i]):
+        i -= 1
+    return not (i >= 0 and view.tokens[i].norm.startswith("посад") and i < m.token_start - 1)
 
 
 def _is_passive(view: View, i: int) -> bool:
@@ -749,7 +797,7 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
     lead = ctx.lead_ins[-1]
     if not lead.text.rstrip().endswith(":") or any(t.is_word and _is_finite_present(t.norm) for t in lead.tokens):
         return []
-    words = [i for i, t in enumerate(view.tokens) if t.is_word][:8]
+    words = [i for i in _outside_notes(view) if view.tokens[i].is_word][:8]
     verb = next(
         (i for i in words if _is_finite_present(view.tokens[i].norm) and view.tokens[i].norm not in _COPULA), None
     )
@@ -766,6 +814,17 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
         return []  # "На Державну прикордонну службу України покладаються:" has a verb; "Крім X:" has no subject
     found = _coordinated(lead, lead.mentions, subjects[0]) if subjects else []
     return [NormCandidate(m.agency, "duty", 2, "lead-in") for m in found]
+
+
+def _outside_notes(view: View) -> list[int]:
+    """Token indexes outside editorial notes ("{Дію пункту 1 … зупинено …}") that the portal puts in the text."""
+    kept, depth = [], 0
+    for i, t in enumerate(view.tokens):
+        depth += t.text == "{"
+        if depth == 0:
+            kept.append(i)
+        depth -= t.text == "}" and depth > 0
+    return kept
 
 
 def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
