@@ -261,6 +261,25 @@ from pipeline.tagging.tagger import Tagger
             "1697-18",
             {("prosecutor", "court", "coordinate")},
         ),
+        (  # the obliging body delegates; the obliged one informs the body its task names
+            "Якщо слідчий суддя встановить, що дитина залишиться без піклування, слідчий суддя зобов’язує прокурора "
+            "повідомити уповноважений підрозділ органу Національної поліції.",
+            "Стаття 194. Застосування запобіжного заходу",
+            "4651-17",
+            {("court", "prosecutor", "delegate"), ("prosecutor", "police", "inform")},
+        ),
+        (  # information given on a body's request: the narrower type is stated
+            "Національний банк України надає інформацію за запитом митного органу.",
+            "Стаття 316. Гарантії",
+            "4495-17",
+            {("nbu", "customs", "inform")},
+        ),
+        (  # a proposal submitted for a body's decision is a request
+            "Кожна така міжнародна організація може запропонувати Кабінету Міністрів України кандидатів.",
+            "Стаття 11. Порядок призначення",
+            "794-19",
+            {("foreign_authority", "cmu", "request")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

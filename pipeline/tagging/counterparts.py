@@ -75,6 +75,15 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 if not _on_request(text, cue.start):
                     continue  # "за погодженням із прокурором" has its object; it does not govern later bodies
                 kind = "request"  # "за письмовими запитами керівника … одержувати від банків": asked, not assisted
+            if (
+                kind == "assist"
+                and _on_request(text, cue.start)
+                and any(
+                    c.modality == "inform" and clause_start <= c.start and c.end <= cue.start
+                    for c in cues.interactions(text)
+                )
+            ):
+                kind = "inform"  # "надає інформацію … за запитом митного органу": the narrower type is stated
             if before is None or cue.end > before[0]:
                 before = (cue.end, kind)
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
@@ -103,11 +112,34 @@ def _another_predicate_after(lead_in: View, m: Mention, cues: CueSet) -> bool:
     )
 
 
+_OBLIGES = re.compile(r"\bзобов'язу(?:є|ють)\s+$")
+
+
+def _obliging(view: View, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
+    """ "слідчий суддя, суд зобов'язує прокурора повідомити … підрозділ Національної поліції": the obliging body
+    delegates to the obliged one, and the obliged one interacts with the bodies its task names."""
+    for i, m in enumerate(view.mentions):
+        if not _OBLIGES.search(view.folded[: m.start]) or m.agency not in agents:
+            continue
+        obliged = m.agency
+        before = [x.agency for x in view.mentions[:i] if x.agency in agents and x.agency != obliged]
+        found = {(agent, obliged, "delegate") for agent in dict.fromkeys(before)}
+        for later in view.mentions[i + 1 :]:
+            kind = _nearest_cue(view, later.start, later.end, cues)
+            if kind is not None and later.agency != obliged:
+                found.add((obliged, later.agency, kind))
+        return found
+    return set()
+
+
 def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) -> set[tuple[str, str, str]]:
     """(agent, counterpart, type) triples of a unit whose norms have these agents."""
     found: set[tuple[str, str, str]] = set()
     if not agents:
         return found
+    obliging = _obliging(view, agents, cues)
+    if obliging:
+        return obliging
     sources = [view, *reversed(ctx.lead_ins)]
     for source in sources:
         for m in source.mentions:

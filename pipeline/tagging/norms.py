@@ -23,6 +23,7 @@ from pipeline.tagging.morph import (
     is_nominative_noun,
     is_verb_present_3rd,
     nominative_numbers,
+    pos_set,
     verb_numbers,
 )
 from pipeline.tagging.registry import registry_cached
@@ -387,9 +388,10 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
 def _in_condition(view: View, m: Mention) -> bool:
     """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject."""
     i = m.token_start - 1
-    while i >= 0 and view.tokens[i].text not in (",", ";", ":", "."):
+    while i >= 0 and view.tokens[i].text not in (";", ":", "."):
         if view.tokens[i].norm in ("якщо", "коли"):
-            return True
+            # the condition's subject stands before its verb: "Якщо …, прокурор доведе …, слідчий суддя застосовує"
+            return not any(t.is_word and "VERB" in pos_set(t.norm, 3) for t in view.tokens[i + 1 : m.token_start])
         i -= 1
     return False
 
@@ -754,8 +756,26 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
         or _item_of_passive_power(view, ctx)
     )
     bearers = {c.agent for c in found}
-    # "Прокурор має право: … з дозволу суду ознайомлюватися …": the permitting body holds a power too
-    return found + [c for c in _permission_holders(view) if c.agent not in bearers]
+    # "Прокурор має право: … з дозволу суду ознайомлюватися …": the permitting body holds a power too;
+    # "суд зобов'язує прокурора повідомити …": so is the obliged body bound
+    extra = _permission_holders(view) + _obliged(view)
+    return found + [c for c in extra if c.agent not in bearers]
+
+
+_OBLIGES = re.compile(r"\bзобов'язу(?:є|ють)\s+")
+
+
+def _obliged(view: View) -> list[NormCandidate]:
+    """The body right after "зобов'язує" (in the accusative) is bound to do what follows."""
+    found: list[NormCandidate] = []
+    for match in _OBLIGES.finditer(view.folded):
+        token = view.token_at(match.end())
+        found += [
+            NormCandidate(m.agency, "duty", 4, "object", match.start(), match.end())
+            for m in view.mentions
+            if m.token_start == token
+        ]
+    return found
 
 
 _PERMISSION = re.compile(
