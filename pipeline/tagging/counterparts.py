@@ -23,7 +23,10 @@ _CLAUSE_END = ";.:"
 
 def _bound(text: str, cue_start: int) -> bool:
     """ "за погодженням із прокурором", "за згодою": an inserted phrase that takes one object (the body right
-    after it, or a list), unlike a verb, which governs every object that follows it."""
+    after it, or a list), unlike a verb, which governs every object that follows it. "зобов'язує" too: it
+    delegates to its object, not to the bodies of the task it sets."""
+    if text.startswith("зобов'язу", cue_start):
+        return True
     if text.startswith(("за ", "на "), cue_start):
         cue_start += 3
     elif not text.startswith(("за ", "на "), max(cue_start - 3, 0)):
@@ -89,6 +92,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
             if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
                 continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
+            if text.startswith("зобов'язу", cue.start):
+                continue  # it binds the body after it, not one before ("прокурор доведе …, суд … зобов'язує особу")
             if after is None or cue.start < after[0]:
                 after = (cue.start, cue.modality)
         elif cue.start < end and cue.end > start:

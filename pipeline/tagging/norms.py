@@ -541,10 +541,21 @@ def _own_subject(view: View) -> list[Mention]:
         chain_end, dependents = _genitive_chain(view, m)
         for t in view.tokens[chain_end : min(end, chain_end + 10)]:
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
+                if _undergoes(t):
+                    break  # "Прокурор звільняється з посади": what is done to the body is not its norm
                 return _coordinated(view, view.mentions, m) + dependents
         if _verb_after_adverbial(view, chain_end, end):
             return _coordinated(view, view.mentions, m) + dependents
     return []
+
+
+# reflexive verbs that are active: the body acts ("користується правами", "звертається із запитами")
+_REFLEXIVE_ACTIVE = ("користу", "керу", "зверта", "займа", "зобов'язу", "вправі", "бере", "несе", "спира", "опіку")
+
+
+def _undergoes(verb: Token) -> bool:
+    """A reflexive-passive verb ("звільняється", "призначається", "утворюється") after a body: the body undergoes it."""
+    return verb.norm.endswith(_PASSIVE_ENDINGS) and not verb.norm.startswith(_REFLEXIVE_ACTIVE)
 
 
 def _genitive_chain(view: View, m: Mention) -> tuple[int, list[Mention]]:
@@ -694,7 +705,8 @@ def _acting_head(view: View, m: Mention) -> bool:
     i = m.token_start - 1
     while i >= 0 and _is_generic_head(view.tokens[i]):
         i -= 1
-    return not (i >= 0 and view.tokens[i].norm.startswith("посад") and i < m.token_start - 1)
+    post = i >= 0 and view.tokens[i].norm.startswith("посад") and i < m.token_start - 1
+    return not (post and "ablt" not in cases(view.tokens[i + 1].norm))  # "з посад керівником …" is the agent
 
 
 def _is_passive(view: View, i: int) -> bool:
