@@ -217,8 +217,8 @@ def _in_with_list(view: View, m: Mention) -> bool:
     start = _clause_start(view, m.token_start)
     for i in range(m.token_start - 1, max(start, m.token_start - 25) - 1, -1):
         t = view.tokens[i]
-        if t.norm in ("з", "із", "зі"):
-            return True
+        if t.norm in ("з", "із", "зі") and (i == 0 or view.tokens[i - 1].norm not in ("згідно", "відповідно")):
+            return True  # "згідно із статтею 225" is a reference, not a list of partners
         if t.is_word and _is_finite_present(t.norm):
             return False
     return False
@@ -516,6 +516,8 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
         found = _level1(view, lead_ctx, cues)
         if not found and ctx.heading_modality is None:
             found = _level4(view)
+        if not found and view is ctx.lead_ins[-1] and len(ctx.lead_ins) > 1 and _own_sentence(view):
+            break  # "Днем отримання документів … вважається:": the items complete this lead-in, not an outer one
         if found:
             own = [m for m in view_item_mentions(ctx) if m.token_start == 0]
             if own and all(c.agent == "law_enforcement" for c in found):
@@ -526,6 +528,13 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
     if ctx.item is not None and ctx.heading_modality is None:
         return _item_of_subject_lead_in(ctx.item, ctx)
     return []
+
+
+def _own_sentence(lead_in: View) -> bool:
+    """A lead-in that opens a sentence of its own ("Днем отримання … вважається:"), not one continuing the outer
+    lead-in ("вчинене:")."""
+    text = lead_in.text.strip()
+    return text.endswith(":") and text[:1].isupper() and not any(m.token_start == 0 for m in lead_in.mentions)
 
 
 def view_item_mentions(ctx: Context) -> list[Mention]:
@@ -541,8 +550,9 @@ def _own_subject(view: View) -> list[Mention]:
         chain_end, dependents = _genitive_chain(view, m)
         for t in view.tokens[chain_end : min(end, chain_end + 10)]:
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
-                if _undergoes(t):
-                    break  # "Прокурор звільняється з посади": what is done to the body is not its norm
+                nxt = view.tokens[view.tokens.index(t) + 1] if t is not view.tokens[-1] else None
+                if _undergoes(t) or (t.norm in ("може", "можуть") and nxt is not None and nxt.norm == "бути"):
+                    break  # "Прокурор звільняється з посади", "Поліцейські можуть бути позбавлені звання"
                 return _coordinated(view, view.mentions, m) + dependents
         if _verb_after_adverbial(view, chain_end, end):
             return _coordinated(view, view.mentions, m) + dependents
