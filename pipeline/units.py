@@ -124,6 +124,9 @@ def lead_ins(p: Provision, by_eid: dict[str, Provision], previous_al: dict[str, 
             lead = qualifier
         elif p.kind == "al" and p.eid in previous_al:
             lead = previous_al[p.eid]
+        elif p.kind == "point" and _is_lead_in(previous_al.get(p.eid)):
+            # "Кабінет Міністрів України … у такий спосіб:" as an unnumbered line of the part, its points after it
+            lead = previous_al[p.eid]
         elif parent is not None and parent.kind in ("para", "point", "subpoint", "al") and parent.text:
             lead = parent
         else:
