@@ -385,6 +385,17 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
     )
 
 
+def _verb_in_condition(view: View, verb: int) -> bool:
+    """ "…, якщо прокурор, слідчий не доведе …": a verb of an "if" clause."""
+    for i in range(verb - 1, -1, -1):
+        t = view.tokens[i]
+        if t.text in (";", ":", ".") or (t.is_word and _is_finite_present(t.norm)):
+            return False
+        if t.norm in ("якщо", "коли"):
+            return True
+    return False
+
+
 def _in_condition(view: View, m: Mention) -> bool:
     """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject."""
     i = m.token_start - 1
@@ -443,7 +454,10 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
     found: list[NormCandidate] = []
     for cue in cues.find(view.folded):
         token = view.token_at(cue.start)
-        agents = subject_before(view, token)
+        antecedent = _relative_antecedent(view, token)
+        if antecedent == []:
+            continue  # "… з відповідним клопотанням, яке повинно містити": the petition's, not a body's
+        agents = antecedent or subject_before(view, token)
         source = "subject"
         if not agents:
             agents = _pronoun_antecedent(view, token)
@@ -483,6 +497,20 @@ def _interaction_nominal_agent(view: View, cue_token: int) -> list[Mention]:
         for m in view.mentions
         if start < m.token_start <= start + 2 and m.token_end <= cue_token and "gent" in mention_cases(view, m)
     ][:1]
+
+
+def _relative_antecedent(view: View, cue_token: int) -> list[Mention] | None:
+    """For a modal word right after a relative pronoun ("…, яке повинно", "органи, які зобов'язані"): the body the
+    pronoun stands for, [] when it stands for something else, None when there is no such pronoun."""
+    words = [i for i in range(max(0, cue_token - 3), cue_token) if view.tokens[i].is_word]
+    rel = next((i for i in reversed(words) if view.tokens[i].norm in _RELATIVE), None)
+    if rel is None or rel == 0 or view.tokens[rel - 1].text != ",":
+        return None
+    before = rel - 2
+    for m in view.mentions:
+        if m.token_start <= before < m.token_end:
+            return [m]
+    return []
 
 
 def _passive_power(view: View) -> list[NormCandidate]:
@@ -656,9 +684,12 @@ def _level4(view: View) -> list[NormCandidate]:
     if _DEFINITION.search(view.text):
         return []
     found = [NormCandidate(m.agency, "duty", 4, "subject") for m in _own_subject(view)]
-    if found:
-        return found
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
+    if found:
+        # "слідчий за погодженням з прокурором або прокурор звертається": the investigator is a subject too
+        if any(role_subject(view, v) and not _verb_in_condition(view, v) for v in verbs):
+            found.append(NormCandidate(ROLE_BEARER, "duty", 4, "subject"))
+        return found
     if any(role_subject(view, v) for v in verbs):
         return [NormCandidate(ROLE_BEARER, "duty", 4, "subject")]
     main = [v for v in verbs if not _in_relative_clause(view, v)]
@@ -715,8 +746,13 @@ def _acting_head(view: View, m: Mention) -> bool:
     i = m.token_start - 1
     while i >= 0 and _is_generic_head(view.tokens[i]):
         i -= 1
-    post = i >= 0 and view.tokens[i].norm.startswith("посад") and i < m.token_start - 1
-    return not (post and "ablt" not in cases(view.tokens[i + 1].norm))  # "з посад керівником …" is the agent
+    if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
+        return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
+    before = view.tokens[i]
+    # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun
+    return not (
+        before.norm.startswith("посад") or (is_nominative_noun(before.norm) and "gent" not in cases(before.norm))
+    )
 
 
 def _is_passive(view: View, i: int) -> bool:
