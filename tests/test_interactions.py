@@ -293,6 +293,34 @@ from pipeline.tagging.tagger import Tagger
             "1150-20",
             {("cmu", "beb", "oversee")},
         ),
+        (  # the subjects after the verb run through bodies the registry does not list
+            "Контроль за діяльністю Державної прикордонної служби України здійснюють Верховна Рада України, "
+            "Президент України та Кабінет Міністрів України.",
+            "Стаття 30. Контроль",
+            "661-15",
+            {("cmu", "border_guard", "oversee")},
+        ),
+        (  # a body governed by a noun before the verb does not block the inverted subject
+            "Нагляд за додержанням законів органами Державної прикордонної служби України здійснюють Генеральний "
+            "прокурор і підпорядковані йому прокурори.",
+            "Стаття 32. Нагляд",
+            "661-15",
+            {("prosecutor", "border_guard", "oversee")},
+        ),
+        (  # the body demanding help holds a power and is the helper's partner
+            "На вимогу органів Державної прикордонної служби України органи Національної поліції надають необхідну "
+            "допомогу.",
+            "Стаття 29. Взаємодія",
+            "661-15",
+            {("police", "border_guard", "assist")},
+        ),
+        (  # the author of a procedure of interaction is no party to it
+            "Порядок взаємодії Державної прикордонної служби України з митними органами визначається Кабінетом "
+            "Міністрів України.",
+            "Стаття 29. Взаємодія",
+            "661-15",
+            set(),
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

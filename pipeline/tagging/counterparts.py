@@ -36,12 +36,15 @@ def _bound(text: str, cue_start: int) -> bool:
 
 def _on_request(text: str, cue_start: int) -> bool:
     """ "за (письмовим) запитом X": acting on X's request."""
-    return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?(?:запит|прохан)", text[cue_start:]))
+    return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?(?:запит|прохан|вимог)", text[cue_start:]))
 
 
 # "з дозволу суду": the permitting body holds a power of its own and is the agent's partner all the same
-_PERMITTING = re.compile(r"\bдозвол(?:у|ом)\s+$")
-_IN_PERMISSION = re.compile(r"\bдозвол(?:у|ом)\s+[^,;.:]*$")
+_PERMITTING = re.compile(
+    r"\b(?:дозвол(?:у|ом)|вимогу)\s+(?:(?:орган(?:у|ів)|керівник(?:а|ів)|посадов\w+\s+ос\w+|підрозділ(?:у|ів))\s+)?$"
+)
+# "Порядок взаємодії … визначається Кабінетом Міністрів України": the author of the procedure is no party to it
+_PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
@@ -103,6 +106,21 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     return after[1] if after else None
 
 
+def _permitting(view: View) -> set[str]:
+    """The bodies whose permission or demand is named ("з дозволу митного органу та органу охорони …")."""
+    found: set[str] = set()
+    previous: Mention | None = None
+    for m in view.mentions:
+        direct = _PERMITTING.search(view.folded[: m.start])
+        listed = (
+            previous is not None and previous.agency in found and _LIST_GLUE.match(view.folded[previous.end : m.start])
+        )
+        if direct or listed:
+            found.add(m.agency)
+        previous = m
+    return found
+
+
 def _another_predicate_after(lead_in: View, m: Mention, cues: CueSet) -> bool:
     """Whether a verb other than an interaction cue follows the mention in a lead-in: then the items complete
     that verb ("… вислуховує думку прокурора та постановляє ухвалу про:"), not the interaction."""
@@ -145,6 +163,10 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     obliging = _obliging(view, agents, cues)
     if obliging:
         return obliging
+    authors = {m.agency for m in view.mentions if _PROCEDURE_AUTHOR.search(view.folded[: m.start])}
+    agents = [a for a in agents if a not in authors]
+    if not agents:
+        return found
     sources = [view, *reversed(ctx.lead_ins)]
     for source in sources:
         for m in source.mentions:
@@ -157,7 +179,7 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 continue
             if m.agency in agents and len(agents) > 1 and not _PERMITTING.search(source.folded[: m.start]):
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
-            permitting = {x.agency for x in source.mentions if _IN_PERMISSION.search(source.folded[: x.start])}
+            permitting = _permitting(source)
             for agent in agents:
                 if m.agency != agent and not {agent, m.agency} <= permitting:
                     found.add((agent, m.agency, kind))  # "з дозволу митного органу та органу охорони": co-holders

@@ -217,6 +217,8 @@ def _in_with_list(view: View, m: Mention) -> bool:
     start = _clause_start(view, m.token_start)
     for i in range(m.token_start - 1, max(start, m.token_start - 25) - 1, -1):
         t = view.tokens[i]
+        if t.norm == "між":
+            return True  # "Обмін інформацією між Бюро … та Службою безпеки України здійснюється": parties, not agents
         if t.norm in ("з", "із", "зі") and (i == 0 or view.tokens[i - 1].norm not in ("згідно", "відповідно")):
             return True  # "згідно із статтею 225" is a reference, not a list of partners
         if t.is_word and _is_finite_present(t.norm):
@@ -237,6 +239,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         return []  # a body before the verb is its subject; one governed by a noun is not ("Діяльність X спрямовує")
     starts = {m.token_start: m for m in view.mentions}
     agents: list[str] = []
+    listing = False
     j = verb + 1
     while (
         j + 1 < len(view.tokens)
@@ -257,11 +260,26 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         elif t.norm in _ROLES_NOMINATIVE and not _adjectival_role(view, j):
             agents.append(ROLE_BEARER)
             j += 1
-        elif agents and t.norm in _COORDINATORS:
+        elif (agents or listing) and t.norm in _COORDINATORS:
             j += 1
+        elif t.is_word and t.text[:1].isupper() and _unlisted_name(view, j):
+            j, listing = _unlisted_name(view, j), True  # "здійснюють Верховна Рада України, Президент України та …"
         else:
             break
     return list(dict.fromkeys(agents))
+
+
+def _unlisted_name(view: View, j: int) -> int:
+    """The end of a capitalised nominative name of a body the registry does not list ("Верховна Рада України",
+    "Президент України"), 0 when the words at j are not one."""
+    if not (is_nominative_noun(view.tokens[j].norm) or first_pos(view.tokens[j].norm) == "ADJF"):
+        return 0
+    k = j
+    while k < len(view.tokens) and view.tokens[k].is_word and view.tokens[k].text[:1].isupper():
+        if any(m.token_start == k for m in view.mentions):
+            return 0
+        k += 1
+    return k if k - j <= 4 and k < len(view.tokens) and view.tokens[k].norm in _COORDINATORS | {".", ";"} else 0
 
 
 def _in_relative_clause(view: View, i: int) -> bool:
@@ -282,6 +300,9 @@ def _agreeing_subject_before(view: View, verb: int) -> bool:
         i -= 1
     if i < 1 or not view.tokens[i].is_word or view.tokens[i - 1].norm in _PREPOSITIONS:
         return False
+    inside = next((m for m in view.mentions if m.token_start <= i < m.token_end), None)
+    if inside is not None:
+        return _is_subject(view, inside)  # "… органами Державної прикордонної служби України здійснюють": governed
     return bool(nominative_numbers(view.tokens[i].norm) & verb_numbers(view.tokens[verb].norm))
 
 
@@ -914,6 +935,8 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
     if not any(m.agency == ctx.act_agency for m in view.mentions):
         return []
     passive = any(t.is_word and t.norm.endswith(_PASSIVE_ENDINGS) for t in view.tokens)
+    if any(c.agent_source == "instrumental" and c.agent != ctx.act_agency for c in _level4(view)):
+        return []  # "Порядок взаємодії … визначається Кабінетом Міністрів України": the passive names its agent
     return [NormCandidate(ctx.act_agency, "duty", 4, "act")] if passive else []
 
 
