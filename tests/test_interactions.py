@@ -321,6 +321,18 @@ from pipeline.tagging.tagger import Tagger
             "661-15",
             set(),
         ),
+        (  # an exchange stated between co-subjects binds the act's own body (CONVENTIONS.md, 4)
+            "Державна прикордонна служба України та митні органи здійснюють обмін інформацією.",
+            "Стаття 29. Взаємодія",
+            "661-15",
+            {("border_guard", "customs", "inform")},
+        ),
+        (  # domestic "органи правопорядку" are law-enforcement bodies
+            "Поліція у порядку, визначеному законодавством, взаємодіє з органами правопорядку.",
+            "Стаття 5. Взаємодія",
+            "580-19",
+            {("police", "law_enforcement", "joint")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

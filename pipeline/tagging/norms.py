@@ -834,6 +834,7 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
         or _stated_interaction(view, ctx)
         or _item_of_passive_power(view, ctx)
     )
+    found = _exchange_of_co_subjects(view, ctx, found)
     bearers = {c.agent for c in found}
     # "Прокурор має право: … з дозволу суду ознайомлюватися …": the permitting body holds a power too;
     # "суд зобов'язує прокурора повідомити …": so is the obliged body bound
@@ -924,6 +925,18 @@ def _outside_notes(view: View) -> list[int]:
             kept.append(i)
         depth -= t.text == "}" and depth > 0
     return kept
+
+
+_EXCHANGE = re.compile(r"\b(?:здійснюють|проводять|ведуть)\s+(?:взаємний\s+)?обмін\w*\s+інформаці")
+
+
+def _exchange_of_co_subjects(view: View, ctx: Context, found: list[NormCandidate]) -> list[NormCandidate]:
+    """ "Державна прикордонна служба України та митні органи здійснюють обмін інформацією": an exchange stated
+    between co-subjects binds the body the act is about, towards the others (annotations/CONVENTIONS.md, 4)."""
+    agents = {c.agent for c in found}
+    if len(agents) < 2 or ctx.act_agency not in agents or not _EXCHANGE.search(view.folded):
+        return found
+    return [c for c in found if c.agent == ctx.act_agency]
 
 
 def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
