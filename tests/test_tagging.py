@@ -46,6 +46,17 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
         ),
         ("посадові особи митних органів України", None, [("митних органів", "customs")]),
         ("надавати органам Національної поліції інформацію", None, [("Національної поліції", "police")]),
+        # coordinated adjectives that each name a body give a span each, also under a foreign tail (CONVENTIONS 20)
+        (
+            "пропозицій міжнародних та іноземних організацій",
+            None,
+            [("міжнародних", "foreign_authority"), ("іноземних організацій", "foreign_authority")],
+        ),
+        (
+            "митних та правоохоронних органів іноземних держав",
+            None,
+            [("митних", "foreign_authority"), ("правоохоронних органів іноземних держав", "foreign_authority")],
+        ),
         # the International Criminal Court is a foreign body; the level of a prosecutor's office is in the span
         (
             "прохання Міжнародного кримінального суду",

@@ -213,9 +213,10 @@ def _join_coordinated(
         match = matcher._longest(joined, 0, work)
         end: int | None = None
         agency = ""
+        head_end = j
         if match is not None:
             entry, length = match
-            end = j + length - 1
+            end = head_end = j + length - 1
             agency = entry.agency
             tail = _foreign_tail(tokens, end)
             if tail:
@@ -229,9 +230,12 @@ def _join_coordinated(
             i += 1
             continue
         result = [m for m in result if not (i <= m.token_start and m.token_end <= end)]
-        separate = _separate_bodies(tokens[i:j], tokens[j:end], matcher, work)
-        if separate and inner is not None and agency != "foreign_authority":
-            # "податкові та митні органи": each adjective names a body of its own
+        foreign = agency == "foreign_authority"
+        separate = _separate_bodies(tokens[i:j], tokens[j : head_end if foreign else end], matcher, work)
+        if separate and inner is not None:
+            # "податкові та митні органи", "митних та правоохоронних органів іноземних держав": each adjective names
+            # a body of its own; under a foreign tail every one of them is foreign
+            separate = [(k, agency if foreign else a) for k, a in separate]
             result += [Mention(tokens[i + k].start, tokens[i + k].end, a, i + k, i + k + 1) for k, a in separate[:-1]]
             last = i + separate[-1][0]
             result.append(Mention(tokens[last].start, tokens[end - 1].end, separate[-1][1], last, end))
@@ -256,8 +260,9 @@ def _separate_bodies(
         if match is None or match[1] != 1 + len(head):
             return None
         found.append((k, match[0].agency))
-    agencies = [a for _, a in found]
-    return found if len(found) > 1 and len(set(agencies)) == len(agencies) else None
+    # "митних та правоохоронних органів іноземних держав", "міжнародних та іноземних організацій": each adjective
+    # names a body of its own, of the same kind or not (annotations/CONVENTIONS.md, 11 and 20)
+    return found if len(found) > 1 else None
 
 
 def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
