@@ -333,6 +333,12 @@ from pipeline.tagging.tagger import Tagger
             "580-19",
             {("police", "law_enforcement", "joint")},
         ),
+        (  # the consent is the investigator's, the one named right before it, not every bearer's
+            "Суд, прокурор або слідчий за погодженням з прокурором надсилає запит до центрального органу України.",
+            "Стаття 551. Порядок звернення",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "coordinate")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",

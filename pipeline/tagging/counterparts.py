@@ -106,6 +106,22 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     return after[1] if after else None
 
 
+_CONSENT = re.compile(r"(\S+)\s+за\s+погодженням\s+(?:з|із|зі)\s+$")
+_ROLES = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
+
+
+def _consent_owner(view: View, m: Mention) -> str | None:
+    """ "Суд, прокурор або слідчий за погодженням з прокурором надсилає": the body (or investigator) right before
+    "за погодженням з X" is the one who needs X's consent."""
+    match = _CONSENT.search(view.folded[: m.start])
+    if match is None:
+        return None
+    if match.group(1) in _ROLES:
+        return "law_enforcement"
+    before = [x for x in view.mentions if x.end == match.end(1)]
+    return before[0].agency if before else None
+
+
 def _permitting(view: View) -> set[str]:
     """The bodies whose permission or demand is named ("з дозволу митного органу та органу охорони …")."""
     found: set[str] = set()
@@ -174,6 +190,11 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 continue
             if source is not view and _another_predicate_after(source, m, cues):
                 continue  # "… вислуховує думку прокурора та постановляє ухвалу про:": the items are the later verb's
+            owner = _consent_owner(source, m)
+            if owner is not None:
+                if owner in agents and owner != m.agency:
+                    found.add((owner, m.agency, "coordinate"))  # "слідчий за погодженням з прокурором": his, not all's
+                continue
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue

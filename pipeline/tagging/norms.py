@@ -131,11 +131,24 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
                 # "На запит Служби безпеки України митні органи", "митних органів органи поліції": two phrases;
                 # "Оперативні підрозділи органів Національної поліції": one, its head's dependents
                 break
-            if not any(t.norm in ("та", "і", "й", "або", "чи") for t in between) and step > 0:
-                break
+            if (
+                not any(t.norm in ("та", "і", "й", "або", "чи") for t in between)
+                and step > 0
+                and not _list_goes_on(view, b)
+            ):
+                break  # "Суд, прокурор або слідчий": a comma joins forward only in a list that ends with a conjunction
             group.append(ordered[j + step])
             j += step
     return group
+
+
+def _list_goes_on(view: View, m: Mention) -> bool:
+    """Whether a conjunction and another body or investigator follow the mention ("прокурор або слідчий")."""
+    k = m.token_end
+    if k + 1 >= len(view.tokens) or view.tokens[k].norm not in ("та", "і", "й", "або", "чи"):
+        return False
+    nxt = view.tokens[k + 1]
+    return nxt.norm in _ROLES_NOMINATIVE or any(x.token_start == k + 1 for x in view.mentions)
 
 
 def _is_generic_head(t: Token) -> bool:
