@@ -232,11 +232,19 @@ def _in_with_list(view: View, m: Mention) -> bool:
         t = view.tokens[i]
         if t.norm == "між":
             return True  # "Обмін інформацією між Бюро … та Службою безпеки України здійснюється": parties, not agents
-        if t.norm in ("з", "із", "зі") and (i == 0 or view.tokens[i - 1].norm not in ("згідно", "відповідно")):
-            return True  # "згідно із статтею 225" is a reference, not a list of partners
+        if t.norm in ("з", "із", "зі") and not _governs_other(view, i):
+            return True
         if t.is_word and _is_finite_present(t.norm):
             return False
     return False
+
+
+def _governs_other(view: View, i: int) -> bool:
+    """ "згідно із статтею 225" (a reference), "звільняються з посад керівником …" (a post): this "з" opens no list of
+    partners."""
+    before = view.tokens[i - 1].norm if i else ""
+    after = view.tokens[i + 1].norm if i + 1 < len(view.tokens) else ""
+    return before in ("згідно", "відповідно") or after.startswith("посад")
 
 
 def _subjects_after(view: View, verb: int) -> list[str]:
@@ -622,7 +630,19 @@ def _own_subject(view: View) -> list[Mention]:
 
 
 # reflexive verbs that are active: the body acts ("користується правами", "звертається із запитами")
-_REFLEXIVE_ACTIVE = ("користу", "керу", "зверта", "займа", "зобов'язу", "вправі", "бере", "несе", "спира", "опіку")
+_REFLEXIVE_ACTIVE = (
+    "користу",
+    "керу",
+    "зверта",
+    "займа",
+    "зобов'язу",
+    "вправі",
+    "бере",
+    "несе",
+    "спира",
+    "опіку",
+    "обміню",
+)
 
 
 def _undergoes(verb: Token) -> bool:
@@ -755,6 +775,7 @@ def _level4(view: View) -> list[NormCandidate]:
             and prev not in _PREPOSITIONS
             and _is_generic_head(prev_token) | prev.startswith(("керівник", "рішенн"))
             and _acting_head(view, m)
+            and not _in_with_list(view, m)
         ):
             # "здійснюється посадовими особами митних органів", "за рішенням керівника митного органу"
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
@@ -768,7 +789,26 @@ def _level4(view: View) -> list[NormCandidate]:
             listed_until = m.token_end
             if not any(other.token_start in (m.token_end, m.token_end + 1) for other in view.mentions):
                 found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
+    found += _roles_as_agents(view)
     return list({(c.agent, c.modality): c for c in found}.values())
+
+
+_ROLES_INSTRUMENTAL = frozenset({"слідчим", "дізнавачем", "детективом", "слідчими", "дізнавачами", "детективами"})
+
+
+def _roles_as_agents(view: View) -> list[NormCandidate]:
+    """ "строк його виконання продовжується слідчим за погодженням з …": an investigator in the instrumental is the
+    agent of the passive ("слідчим суддею" is the court's)."""
+    for i, t in enumerate(view.tokens):
+        if t.norm not in _ROLES_INSTRUMENTAL or (i and view.tokens[i - 1].norm in _PREPOSITIONS):
+            continue
+        if i + 1 < len(view.tokens) and view.tokens[i + 1].norm.startswith("судд"):
+            continue
+        if any(m.token_start in (i + 1, i + 2) and m.agency != ROLE_BEARER for m in view.mentions):
+            continue  # "слідчими органів безпеки": the body named with the role bears it
+        if any(_is_passive(view, k) for k in range(max(_clause_start(view, i), i - 3), i)):
+            return [NormCandidate(ROLE_BEARER, "duty", 4, "instrumental")]  # "продовжується слідчим"
+    return []
 
 
 def _acting_head(view: View, m: Mention) -> bool:
@@ -940,7 +980,7 @@ def _outside_notes(view: View) -> list[int]:
     return kept
 
 
-_EXCHANGE = re.compile(r"\b(?:здійснюють|проводять|ведуть)\s+(?:взаємний\s+)?обмін\w*\s+інформаці")
+_EXCHANGE = re.compile(r"\b(?:(?:здійснюють|проводять|ведуть)\s+(?:взаємний\s+)?обмін\w*|обмінюються)\s+інформаці")
 
 
 def _exchange_of_co_subjects(view: View, ctx: Context, found: list[NormCandidate]) -> list[NormCandidate]:
