@@ -352,6 +352,24 @@ from pipeline.tagging.tagger import Tagger
             "794-19",
             {("dbr", "police", "inform")},
         ),
+        (  # a petition submitted to a body asks it; controlling a body's activity oversees it
+            "Прокурор подає слідчому судді клопотання про проведення обшуку.",
+            "Стаття 234. Обшук",
+            "4651-17",
+            {("prosecutor", "court", "request")},
+        ),
+        (
+            "Кабінет Міністрів України контролює діяльність Національного бюро.",
+            "Стаття 26. Контроль",
+            "1698-18",
+            {("cmu", "nabu", "oversee")},
+        ),
+        (  # supplying a body with information informs it
+            "Поліція забезпечує органи Державної прикордонної служби України необхідною інформацією.",
+            "Стаття 44. Взаємодія",
+            "580-19",
+            {("police", "border_guard", "inform")},
+        ),
         (  # "разом із", not only "разом з"
             "Поліція разом із Державною прикордонною службою України ліквідовує канали контрабанди.",
             "",
