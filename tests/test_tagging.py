@@ -46,6 +46,15 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
         ),
         ("посадові особи митних органів України", None, [("митних органів", "customs")]),
         ("надавати органам Національної поліції інформацію", None, [("Національної поліції", "police")]),
+        # names the registry now lists: short forms, abbreviations, units of a body
+        ("Морська охорона здійснює охорону кордону на морі", None, [("Морська охорона", "border_guard")]),
+        ("надсилає Держфінмоніторингу", None, [("Держфінмоніторингу", "fiu")]),
+        ("інформує НБУ", None, [("НБУ", "nbu")]),
+        (
+            "Головне управління розвідки Міністерства оборони України",
+            None,
+            [("Головне управління розвідки", "intelligence")],
+        ),
         # coordinated adjectives that each name a body give a span each, also under a foreign tail (CONVENTIONS 20)
         (
             "пропозицій міжнародних та іноземних організацій",
