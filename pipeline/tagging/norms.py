@@ -37,7 +37,9 @@ _STATED_INTERACTION = re.compile(
 )
 _PASSIVE_ENDINGS = ("ться", "ється", "ються")  # "здійснюється", "визначаються"
 _PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
-_DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю")
+_DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^дозволя")
+# "До повноважень / завдань X належать": the body in the genitive after the noun bears them
+_BELONGS_TO = re.compile(r"^до\s+(?:основних\s+)?(?:повноважень|завдань|функцій)\s+")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
 _RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
@@ -363,8 +365,11 @@ def dative_agents(view: View, cue_token: int) -> list[Mention]:
     for m in view.mentions:
         if not start <= m.token_start < end:
             continue
-        prev = view.tokens[m.token_start - 1].norm if m.token_start else ""
-        if "datv" in mention_cases(view, m) or prev == "на":
+        prev_token = view.tokens[m.token_start - 1] if m.token_start else None
+        prev = prev_token.norm if prev_token else ""
+        # "Органам Державної прикордонної служби України дозволяється": the head noun carries the dative
+        head_dative = prev_token is not None and _is_generic_head(prev_token) and "datv" in cases(prev)
+        if "datv" in mention_cases(view, m) or prev == "на" or head_dative:
             found.append(m)
     return found
 
@@ -514,6 +519,10 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
             agents, source = [m for m in dative_agents(view, token) if m.token_end <= token], "dative"
         if not agents:
             agents, source = _interaction_nominal_agent(view, token), "subject"
+        belongs = _BELONGS_TO.match(view.folded[cue.start : cue.end])
+        if not agents and belongs is not None:
+            after = view.token_at(cue.start + belongs.end())
+            agents = [m for m in view.mentions if m.token_start == after][:1]
         if agents:
             found += [NormCandidate(m.agency, cue.modality, 1, source, cue.start, cue.end) for m in agents]
             continue
