@@ -111,8 +111,14 @@ def _is_lead_in(p: Provision | None) -> bool:
     return p is not None and p.text.rstrip().endswith((":", "-", "—", "–"))
 
 
-def lead_ins(p: Provision, by_eid: dict[str, Provision], previous_al: dict[str, Provision]) -> list[str]:
-    """The lead-in texts that govern an item, outermost first."""
+def lead_ins(
+    p: Provision,
+    by_eid: dict[str, Provision],
+    previous_al: dict[str, Provision],
+    after_list: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The lead-in texts that govern an item, outermost first. `after_list`: lines of a part that follow the end of
+    the part's own list ("…, до складу якої входять: …; …. / Не можуть бути членами …:"), so not its items."""
     chain: list[str] = []
     if p.kind in ("point", "subpoint", "al"):
         parent = by_eid.get(p.parent or "")
@@ -128,11 +134,11 @@ def lead_ins(p: Provision, by_eid: dict[str, Provision], previous_al: dict[str, 
             # "Кабінет Міністрів України … у такий спосіб:" as an unnumbered line of the part, its points after it
             lead = previous_al[p.eid]
         elif parent is not None and parent.kind in ("para", "point", "subpoint", "al") and parent.text:
-            lead = parent
+            lead = parent if p.eid not in after_list else None
         else:
             lead = previous_al.get(p.eid)
         if lead is not None and (_is_lead_in(lead) or p.kind in ("point", "subpoint")):
-            chain = [*lead_ins(lead, by_eid, previous_al), lead.text]
+            chain = [*lead_ins(lead, by_eid, previous_al, after_list), lead.text]
     return chain
 
 
@@ -143,6 +149,8 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
     previous_al: dict[str, Provision] = {}
     last_al_in: dict[str | None, Provision] = {}
     open_lead_in: dict[str | None, Provision] = {}
+    list_open: dict[str, bool] = {}  # a part whose own text leads a list: is its list still going on?
+    after_list: set[str] = set()
     article: Provision | None = None
     articles: dict[str, Provision | None] = {}
     for p in provisions:
@@ -153,6 +161,13 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
         articles[p.eid] = article
         if p.kind == "point" and p.parent in last_al_in:
             previous_al[p.eid] = last_al_in[p.parent]
+        if p.kind in ("para", "point") and _is_lead_in(p):
+            list_open[p.eid] = True
+        if p.kind == "al" and p.parent in list_open:
+            if not list_open[p.parent]:
+                after_list.add(p.eid)
+            elif not p.text.rstrip().endswith((";", ":", ",")):
+                list_open[p.parent] = False  # the last item ends the list
         if p.kind == "al":
             # unnumbered list lines after a lead-in ending with a colon: each is an item of that lead-in
             lead = open_lead_in.get(p.parent)
@@ -169,7 +184,7 @@ def units_of(work: str, provisions: Sequence[Provision], *, eids: Iterable[str] 
     for p in provisions:
         if p.kind not in _TEXT_KINDS or not p.text or (wanted is not None and p.eid not in wanted):
             continue
-        leads = lead_ins(p, by_eid, previous_al)
+        leads = lead_ins(p, by_eid, previous_al, frozenset(after_list))
         context = "\n".join(x for x in (article_context(articles[p.eid]), *leads) if x)
         # An enumeration item is one unit whatever its sentences; other provisions are split into sentences.
         is_item = p.kind in ("point", "subpoint") or bool(leads and leads[-1].rstrip().endswith(":"))

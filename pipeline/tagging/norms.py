@@ -528,6 +528,8 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
             continue
         if _foreign_subject(view, token):
             continue
+        if view.folded.startswith(" бути", cue.end):
+            continue  # "Не можуть бути членами Конкурсної комісії:": eligibility of persons, no body's norm to inherit
         inherited = _inherited(ctx)
         # the act's own body is a last resort for items and headings, not for a modal word in running text
         if inherited and inherited[1] == "act" and not ctx.lead_ins:
@@ -772,7 +774,13 @@ def _level4(view: View) -> list[NormCandidate]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
-        if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
+        if (
+            "ablt" in m_cases
+            and prev not in _PREPOSITIONS
+            and not _governed(view, m)
+            and not _in_with_list(view, m)
+            and first_pos(prev) != "PRTF"  # "членів, визначених Кабінетом Міністрів": the participle's author
+        ):
             # "Положення … не затверджується Кабінетом Міністрів України": a negated passive bars its agent
             negated = any(_is_passive(view, i) and view.tokens[i - 1].norm == "не" for i in range(max(start, 1), end))
             found.append(NormCandidate(m.agency, "prohibition" if negated else "duty", 4, "instrumental"))
@@ -844,8 +852,8 @@ def _is_passive(view: View, i: int) -> bool:
     t = view.tokens[i]
     if not t.is_word:
         return False
-    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm):
-        return True
+    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith("вважа"):
+        return True  # "вважається прийнятим" is a judgement, not an act with an agent
     return (
         t.norm.startswith("підляга") and i + 1 < len(view.tokens) and view.tokens[i + 1].norm.endswith(("нню", "ттю"))
     )
