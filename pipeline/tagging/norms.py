@@ -1009,11 +1009,33 @@ def _exchange_of_co_subjects(view: View, ctx: Context, found: list[NormCandidate
     return [c for c in found if c.agent == ctx.act_agency]
 
 
+def _opens_with_interaction(view: View) -> bool:
+    """The interaction noun is the sentence's subject: at its start, or after an opening adverbial ("З метою …
+    обмін інформацією між …", "Під час досудового розслідування взаємодія …"), with no verb before it."""
+    if _STATED_INTERACTION.match(view.folded):
+        return True
+    for i, t in enumerate(view.tokens):
+        if t.is_word and (_is_finite_present(t.norm) or first_pos(t.norm) == "VERB"):
+            return False
+        if t.text == "," and i and not any(view.tokens[j].norm in ("метою", "час", "разі") for j in range(i)):
+            return False  # a comma ends an opening adverbial only after "З метою", "Під час", "У разі"
+        if t.is_word and _STATED_INTERACTION.match(view.folded[t.start :]):
+            prev = view.tokens[i - 1].norm if i else ""
+            forms = cases(t.norm)
+            if "nomn" not in forms:
+                return False
+            if not forms & {"gent", "datv", "loct", "ablt"}:
+                return True  # "взаємодія", "обмін": nominative (or accusative) only
+            # "взаємодії" could be governed: not after "Під час", "Для здійснення"
+            return prev not in _PREPOSITIONS | {"час", "для"} and not prev.endswith(("ння", "ття"))
+    return False
+
+
 def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
     """ "Взаємодія Бюро економічної безпеки України з … здійснюється …", "Обмін інформацією між Національним
     бюро та … здійснюється …": an interaction stated in the passive binds the body the act is about, when the
     sentence names it (annotations/CONVENTIONS.md, 4)."""
-    if not ctx.act_agency or not _STATED_INTERACTION.match(view.folded):
+    if not ctx.act_agency or not _opens_with_interaction(view):
         return []
     if not any(m.agency == ctx.act_agency for m in view.mentions):
         return []
