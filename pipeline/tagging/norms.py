@@ -840,9 +840,12 @@ def _acting_head(view: View, m: Mention) -> bool:
     if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
         return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
     before = view.tokens[i]
-    # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun
+    # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun;
+    # "Оплата праці працівників Державного бюро розслідувань здійснюється": so do they on a non-agent noun
+    if before.norm.startswith("посад") or (is_nominative_noun(before.norm) and "gent" not in cases(before.norm)):
+        return False
     return not (
-        before.norm.startswith("посад") or (is_nominative_noun(before.norm) and "gent" not in cases(before.norm))
+        first_pos(before.norm) == "NOUN" and "ablt" not in cases(before.norm) and not before.norm.startswith("рішенн")
     )
 
 
