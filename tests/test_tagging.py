@@ -538,6 +538,13 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "794-19",
             set(),
         ),
+        # a head noun in its dictionary form ("Директор", no case in the dictionary) is a nominative subject
+        (
+            "Директор Національного бюро:",
+            "Стаття 8. Повноваження Директора Національного бюро",
+            "1698-18",
+            {("nabu", "power")},
+        ),
         # no norm: a definition, a sanction on a private person, a non-agency subject
         ("Митниця - це митний орган, який забезпечує виконання завдань.", "", "4495-17", set()),
         ("Декларант може подати декларацію до митного органу.", "", "4495-17", set()),

@@ -63,7 +63,8 @@ def pos_set(word: str, top: int = 2) -> frozenset[str]:
 
 @lru_cache(maxsize=200_000)
 def is_nominative_noun(word: str) -> bool:
-    return any(p.tag.POS == "NOUN" and p.tag.case == "nomn" for p in parses(word)[:2])
+    # the dictionary form of some nouns comes without a case ("директор": 'NOUN,anim masc'): it is the nominative
+    return any(p.tag.POS == "NOUN" and p.tag.case in ("nomn", None) for p in parses(word)[:2])
 
 
 @lru_cache(maxsize=200_000)

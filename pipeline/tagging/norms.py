@@ -726,8 +726,8 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
         return []
     own = _own_subject(view)
     if not own and view.text.rstrip().endswith(":"):
-        # a lead-in such as "Національне бюро:" carries the norm of its items
-        own = [m for m in view.mentions if "nomn" in mention_cases(view, m)][:1]
+        # a lead-in such as "Національне бюро:" or "Директор Національного бюро:" carries the norm of its items
+        own = [m for m in view.mentions if _is_subject(view, m)][:1]
     if not ctx.lead_ins and not own:
         return []
     bearer = ctx.heading_agency or ctx.act_agency
