@@ -40,7 +40,10 @@ def lemma(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def cases(word: str) -> frozenset[str]:
     """Every grammatical case this form can be in (nomn, gent, datv, accs, ablt, loct, voct)."""
-    return frozenset(str(p.tag.case) for p in parses(word) if p.tag.case)
+    found = {str(p.tag.case) for p in parses(word) if p.tag.case}
+    if any(p.tag.POS == "NOUN" and not p.tag.case for p in parses(word)):
+        found.add("nomn")  # "директор", "детектив": the dictionary form comes without a case
+    return frozenset(found)
 
 
 @lru_cache(maxsize=200_000)
