@@ -990,6 +990,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         "dev_units": report.dev_units,
         "threshold": report.model.threshold,
         "cross_validation_norm_f1": report.cv_norm_f1,
+        "tuning_units": report.tuning_units,
+        "tuning_norm_f1": report.tuning_norm_f1,
         "dev": {k: report.dev.get(k) for k in ("agency_f1", "norm_f1", "modality_f1")},
         "dev_rules_only": {k: report.dev_rules.get(k) for k in ("norm_f1", "modality_f1")},
         "annotation_errors": report.errors,
@@ -998,10 +1000,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         _out(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _out(f"model {report.model.version} -> {out}")
-        _out(
-            f"trained on {report.train_units} units; override threshold {report.model.threshold} "
-            f"(chosen by {5}-fold cross-validation by article: {report.cv_norm_f1})"
-        )
+        if report.tuning_norm_f1:
+            chosen = "never (the rules alone)" if report.model.threshold > 1 else report.model.threshold
+            _out(
+                f"trained on {report.train_units} units; override threshold {chosen} "
+                f"(chosen on {report.tuning_units} units of the development sets: {report.tuning_norm_f1}; "
+                f"5-fold cross-validation on the training units: {report.cv_norm_f1})"
+            )
+        else:
+            _out(
+                f"trained on {report.train_units} units; override threshold {report.model.threshold} "
+                f"(chosen by {5}-fold cross-validation by article: {report.cv_norm_f1})"
+            )
         if report.dev:
             _out(
                 f"held-out dev ({report.dev_units} units): agency_f1 {report.dev['agency_f1']:.4f}, "

@@ -22,6 +22,7 @@ from pipeline.tagging.model import NormModel, TrainingExample, load_model, train
 from pipeline.tagging.norms import analyse, read_context
 from pipeline.tagging.spacy_components import build_pipeline, load_pretrained, load_stanza, tag_doc
 from pipeline.tagging.tagger import Tagger
+from pipeline.tagging.training import choose_threshold
 from pipeline.units import units_of
 
 D1, D2 = dt.date(2021, 3, 1), dt.date(2022, 4, 1)
@@ -225,6 +226,18 @@ def test_annotations_stand_off_round_trip_and_hash_check(store: Store, tmp_path:
     with pytest.raises(ConfigError, match="unknown modality") as err:
         load_annotations(folder)
     assert "a.jsonl:1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ({0.6: 0.84, 0.8: 0.8461, 0.9: 0.8461, 1.01: 0.8461}, 1.01),  # overriding never helps: the rules decide
+        ({0.6: 0.8963, 0.65: 0.893, 0.95: 0.893}, 0.6),  # a lower threshold that scores better wins
+        ({0.7: 0.88001, 0.75: 0.88004}, 0.75),  # equal to four places: the more conservative one
+    ],
+)
+def test_the_override_threshold_is_the_best_and_most_conservative(scores: dict[float, float], expected: float) -> None:
+    assert choose_threshold(scores) == expected
 
 
 def test_train_needs_annotations(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,7 +31,11 @@ from pipeline.tagging.tokens import Token, tokenize
 
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
 _COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
-_DEFINITION = re.compile(r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b")
+_DEFINITION = re.compile(
+    r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b"
+    # a structure, not a norm: "має таку загальну структуру:", "до складу якої входять:"
+    r"|\bма(?:є|ють)\s+(?:таку\s+)?(?:загальну\s+)?структуру\s*:|\bдо\s+(?:її|його|їх)\s+складу\s+входять\s*:"
+)
 _STATED_INTERACTION = re.compile(
     r"^(?:порядок\s+|умови\s+(?:і|та)\s+порядок\s+)?(?:взаємоді|співробітництв|обмін\w*\s+інформаці|інформаційн\w*\s+взаємоді)"
 )
@@ -842,6 +846,8 @@ def _acting_head(view: View, m: Mention) -> bool:
     before = view.tokens[i]
     # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun;
     # "Оплата праці працівників Державного бюро розслідувань здійснюється": so do they on a non-agent noun
+    if before.norm in _PREPOSITIONS:
+        return False  # "На співробітників Служби безпеки України поширюється …": a prepositional object
     if before.norm.startswith("посад") or (is_nominative_noun(before.norm) and "gent" not in cases(before.norm)):
         return False
     return not (
@@ -855,8 +861,8 @@ def _is_passive(view: View, i: int) -> bool:
     t = view.tokens[i]
     if not t.is_word:
         return False
-    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith("вважа"):
-        return True  # "вважається прийнятим" is a judgement, not an act with an agent
+    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith(("вважа", "поширю")):
+        return True  # "вважається прийнятим", "поширюється дія Закону": no act with an agent
     return (
         t.norm.startswith("підляга") and i + 1 < len(view.tokens) and view.tokens[i + 1].norm.endswith(("нню", "ттю"))
     )
