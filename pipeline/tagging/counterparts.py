@@ -184,6 +184,7 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     if not agents:
         return found
     sources = [view, *reversed(ctx.lead_ins)]
+    own_cues = cues.interactions(view.folded)  # an item's own interaction names the kind of the lead-in's partner
     for source in sources:
         for m in source.mentions:
             if cues.names_an_author(source.folded[: m.start]):
@@ -198,6 +199,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
+            if source is not view and own_cues:
+                kind = own_cues[0].modality  # "…спільно з митними органами суміжних держав:" + "обмін інформацією"
             if m.agency in agents and len(agents) > 1 and not _PERMITTING.search(source.folded[: m.start]):
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             permitting = _permitting(source)
