@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pipeline.tagging.cues import CueSet
 from pipeline.tagging.mentions import Mention
 from pipeline.tagging.morph import first_pos
-from pipeline.tagging.norms import Context, View
+from pipeline.tagging.norms import ROLE_BEARER, ROLES_NOMINATIVE, Context, View, permission_holders
 
 MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
 
@@ -39,10 +39,6 @@ def _on_request(text: str, cue_start: int) -> bool:
     return bool(re.match(r"(?:(?:за|на)\s+)?(?:письмов\w+\s+)?(?:запит|прохан|вимог)", text[cue_start:]))
 
 
-# "з дозволу суду": the permitting body holds a power of its own and is the agent's partner all the same
-_PERMITTING = re.compile(
-    r"\b(?:дозвол(?:у|ом)|вимогу)\s+(?:(?:орган(?:у|ів)|керівник(?:а|ів)|посадов\w+\s+ос\w+|підрозділ(?:у|ів))\s+)?$"
-)
 # "Порядок взаємодії … визначається Кабінетом Міністрів України": the author of the procedure is no party to it
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
@@ -107,7 +103,6 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
 
 
 _CONSENT = re.compile(r"(\S+)\s+за\s+погодженням\s+(?:з|із|зі)\s+$")
-_ROLES = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
 
 
 def _consent_owner(view: View, m: Mention) -> str | None:
@@ -116,25 +111,10 @@ def _consent_owner(view: View, m: Mention) -> str | None:
     match = _CONSENT.search(view.folded[: m.start])
     if match is None:
         return None
-    if match.group(1) in _ROLES:
-        return "law_enforcement"
+    if match.group(1) in ROLES_NOMINATIVE:
+        return ROLE_BEARER
     before = [x for x in view.mentions if x.end == match.end(1)]
     return before[0].agency if before else None
-
-
-def _permitting(view: View) -> set[str]:
-    """The bodies whose permission or demand is named ("з дозволу митного органу та органу охорони …")."""
-    found: set[str] = set()
-    previous: Mention | None = None
-    for m in view.mentions:
-        direct = _PERMITTING.search(view.folded[: m.start])
-        listed = (
-            previous is not None and previous.agency in found and _LIST_GLUE.match(view.folded[previous.end : m.start])
-        )
-        if direct or listed:
-            found.add(m.agency)
-        previous = m
-    return found
 
 
 def _another_predicate_after(lead_in: View, m: Mention, cues: CueSet) -> bool:
@@ -186,6 +166,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     sources = [view, *reversed(ctx.lead_ins)]
     own_cues = cues.interactions(view.folded)  # an item's own interaction names the kind of the lead-in's partner
     for source in sources:
+        # "з дозволу митного органу та органу охорони …": permitting bodies hold a power and are still partners
+        permitting = {c.agent for c in permission_holders(source)}
         for m in source.mentions:
             if cues.names_an_author(source.folded[: m.start]):
                 continue
@@ -201,9 +183,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 continue
             if source is not view and own_cues:
                 kind = own_cues[0].modality  # "…спільно з митними органами суміжних держав:" + "обмін інформацією"
-            if m.agency in agents and len(agents) > 1 and not _PERMITTING.search(source.folded[: m.start]):
+            if m.agency in agents and len(agents) > 1 and m.agency not in permitting:
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
-            permitting = _permitting(source)
             for agent in agents:
                 if m.agency != agent and not {agent, m.agency} <= permitting:
                     found.add((agent, m.agency, kind))  # "з дозволу митного органу та органу охорони": co-holders

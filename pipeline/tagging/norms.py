@@ -10,7 +10,7 @@ statistical model (pipeline.tagging.model) can weigh the same evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
@@ -48,7 +48,7 @@ _COPULA = frozenset({"є", "буде", "були", "був", "була"})
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
 _RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
 # investigators by role, in the nominative (pymorphy3 reads "слідчий" first as an adjective, "детектив" caseless)
-_ROLES_NOMINATIVE = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
+ROLES_NOMINATIVE = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
 ROLE_BEARER = "law_enforcement"
 _PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
 
@@ -154,7 +154,7 @@ def _list_goes_on(view: View, m: Mention) -> bool:
     if k + 1 >= len(view.tokens) or view.tokens[k].norm not in ("та", "і", "й", "або", "чи"):
         return False
     nxt = view.tokens[k + 1]
-    return nxt.norm in _ROLES_NOMINATIVE or any(x.token_start == k + 1 for x in view.mentions)
+    return nxt.norm in ROLES_NOMINATIVE or any(x.token_start == k + 1 for x in view.mentions)
 
 
 def _is_generic_head(t: Token) -> bool:
@@ -183,7 +183,7 @@ def _is_subject(view: View, m: Mention) -> bool:
     if not _governed(view, m):
         return "nomn" in mention_cases(view, m)
     head = view.tokens[m.token_start - 1]
-    nominative = is_nominative_noun(head.norm) or head.norm in _ROLES_NOMINATIVE
+    nominative = is_nominative_noun(head.norm) or head.norm in ROLES_NOMINATIVE
     return _is_generic_head(head) and nominative and "gent" in mention_cases(view, m)
 
 
@@ -207,7 +207,7 @@ def role_subject(view: View, cue_token: int) -> bool:
         t = view.tokens[i]
         if t.is_word and _is_finite_present(t.norm):
             return False  # another predicate's clause
-        if t.norm not in _ROLES_NOMINATIVE or any(m.token_start <= i < m.token_end for m in view.mentions):
+        if t.norm not in ROLES_NOMINATIVE or any(m.token_start <= i < m.token_end for m in view.mentions):
             continue
         prev = view.tokens[i - 1].norm if i > start else ","
         nxt = i + 1
@@ -225,8 +225,8 @@ def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
     words = view.tokens[start:first]
     if not words or words[-1].norm not in _COORDINATORS:
         return False  # "Детектив Національного бюро": the body named with the role is the subject
-    return any(t.norm in _ROLES_NOMINATIVE for t in words) and all(
-        t.norm in _ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
+    return any(t.norm in ROLES_NOMINATIVE for t in words) and all(
+        t.norm in ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
     )
 
 
@@ -284,7 +284,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         if m is not None:
             agents.append(m.agency)
             j = m.token_end
-        elif t.norm in _ROLES_NOMINATIVE and not _adjectival_role(view, j):
+        elif t.norm in ROLES_NOMINATIVE and not _adjectival_role(view, j):
             agents.append(ROLE_BEARER)
             j += 1
         elif (agents or listing) and t.norm in _COORDINATORS:
@@ -436,26 +436,26 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
     )
 
 
-def _verb_in_condition(view: View, verb: int) -> bool:
-    """ "…, якщо прокурор, слідчий не доведе …": a verb of an "if" clause."""
-    for i in range(verb - 1, -1, -1):
-        t = view.tokens[i]
-        if t.text in (";", ":", ".") or (t.is_word and _is_finite_present(t.norm)):
+def _after_if(view: View, i: int, is_verb: Callable[[Token], bool]) -> bool:
+    """Whether token i stands in an "if" clause: going back, "якщо"/"коли" comes before any verb of another clause."""
+    for j in range(i - 1, -1, -1):
+        t = view.tokens[j]
+        if t.text in (";", ":", ".") or (t.is_word and is_verb(t)):
             return False
         if t.norm in ("якщо", "коли"):
             return True
     return False
 
 
+def _verb_in_condition(view: View, verb: int) -> bool:
+    """ "…, якщо прокурор, слідчий не доведе …": a verb of an "if" clause."""
+    return _after_if(view, verb, lambda t: _is_finite_present(t.norm))
+
+
 def _in_condition(view: View, m: Mention) -> bool:
-    """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject."""
-    i = m.token_start - 1
-    while i >= 0 and view.tokens[i].text not in (";", ":", "."):
-        if view.tokens[i].norm in ("якщо", "коли"):
-            # the condition's subject stands before its verb: "Якщо …, прокурор доведе …, слідчий суддя застосовує"
-            return not any(t.is_word and "VERB" in pos_set(t.norm, 3) for t in view.tokens[i + 1 : m.token_start])
-        i -= 1
-    return False
+    """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject; the
+    condition's subject stands before its verb."""
+    return _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3))
 
 
 def _names_another_subject(lead_in: View) -> bool:
@@ -917,7 +917,7 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     bearers = {c.agent for c in found}
     # "Прокурор має право: … з дозволу суду ознайомлюватися …": the permitting body holds a power too;
     # "суд зобов'язує прокурора повідомити …": so is the obliged body bound
-    extra = _permission_holders(view) + _obliged(view)
+    extra = permission_holders(view) + _obliged(view)
     return found + [c for c in extra if c.agent not in bearers]
 
 
@@ -943,7 +943,7 @@ _PERMISSION = re.compile(
 _SUBORDINATE = re.compile(r"^(?:як(?:ий|а|е|і|ого|ої|их|ому|ій|им|ими)|що|якщо|коли)$")
 
 
-def _permission_holders(view: View) -> list[NormCandidate]:
+def permission_holders(view: View) -> list[NormCandidate]:
     """ "здійснюється з дозволу митного органу та органу охорони державного кордону", "на вимогу митного органу
     … можуть бути виключені": the body whose permission or demand the act waits for holds a power (to permit,
     to demand); not in a subordinate clause ("дія, виконання якої можливе лише з дозволу прокурора")."""
@@ -960,8 +960,12 @@ def _permission_holders(view: View) -> list[NormCandidate]:
         holders = [following[0]]
         for m in following[1:]:
             between = view.tokens[holders[-1].token_end : m.token_start]
-            if len(between) > 3 or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between):
-                break
+            if (
+                len(between) > 3
+                or not any(t.norm in _COORDINATORS for t in between)
+                or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+            ):
+                break  # "На вимогу органів X органи Y надають": Y is the one asked, not a second holder
             holders.append(m)
         found += [NormCandidate(m.agency, "power", 4, "permission", match.start(), match.end()) for m in holders]
     return found
