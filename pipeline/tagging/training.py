@@ -61,27 +61,26 @@ def _fold(unit_id: str) -> int:
     return int(hashlib.sha256(f"{work}#{article_of(eid)}".encode()).hexdigest()[:8], 16) % FOLDS
 
 
-def _predict(model: NormModel, g: GoldUnit) -> Prediction:
-    ex = example(g)
+def _predict(model: NormModel, ex: TrainingExample) -> Prediction:
     return Prediction(
         tuple((m.start, m.end, m.agency) for m in ex.view.mentions), frozenset(model.predict(ex.view, ex.ctx))
     )
 
 
-def cross_validate(units: Sequence[GoldUnit]) -> dict[float, float]:
-    """Norm F1 per override threshold, over folds grouped by article (no article on both sides)."""
-    folds: dict[int, list[GoldUnit]] = {}
-    for g in units:
-        folds.setdefault(_fold(g.id), []).append(g)
+def cross_validate(units: Sequence[GoldUnit], examples: Sequence[TrainingExample]) -> dict[float, float]:
+    """Norm F1 per override threshold, over folds grouped by article (no article on both sides); `examples` are
+    the units' analysed texts, made once."""
+    folds: dict[int, list[int]] = {}
+    for i, g in enumerate(units):
+        folds.setdefault(_fold(g.id), []).append(i)
     gold_all: list[GoldUnit] = []
     preds: dict[float, list[Prediction]] = {t: [] for t in THRESHOLDS}
     for k, held in sorted(folds.items()):
-        rest = [g for j, gs in folds.items() if j != k for g in gs]
-        model = train([example(g) for g in rest], c=C)
-        gold_all.extend(held)
+        model = train([examples[i] for j, rest in folds.items() if j != k for i in rest], c=C)
+        gold_all.extend(units[i] for i in held)
         for t in THRESHOLDS:
             model.threshold = t
-            preds[t].extend(_predict(model, g) for g in held)
+            preds[t].extend(_predict(model, examples[i]) for i in held)
     return {t: score(gold_all, preds[t])["norm_f1"] for t in THRESHOLDS}
 
 
@@ -96,16 +95,18 @@ def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> Train
         raise ConfigError("no training unit could be read from the store (refresh the corpus first)", path=str(folder))
     train_units = load_gold_lines(train_build.lines)
     dev_units = load_gold_lines(dev_build.lines) if dev_build.lines else []
-    cv = cross_validate(train_units)
-    model = train([example(g) for g in train_units], c=C)
+    train_examples = [example(g) for g in train_units]
+    cv = cross_validate(train_units, train_examples)
+    model = train(train_examples, c=C)
     tuning_units = _tuning_units(store, folder)
     tuned: dict[float, float] | None = None
     if tuning_units:
         tuned = _norm_f1_by_threshold(model, tuning_units)
     model.threshold = choose_threshold(tuned or cv)
-    dev = score(dev_units, [_predict(model, g) for g in dev_units]) if dev_units else {}
+    dev_examples = [example(g) for g in dev_units]
+    dev = score(dev_units, [_predict(model, ex) for ex in dev_examples]) if dev_units else {}
     dev_rules = (
-        score(dev_units, [Prediction((), frozenset(rule_norms(example(g).view, example(g).ctx))) for g in dev_units])
+        score(dev_units, [Prediction((), frozenset(rule_norms(ex.view, ex.ctx))) for ex in dev_examples])
         if dev_units
         else {}
     )
@@ -129,15 +130,10 @@ def _tuning_units(store: Store, folder: Path) -> list[GoldUnit]:
 
 def _norm_f1_by_threshold(model: NormModel, units: Sequence[GoldUnit]) -> dict[float, float]:
     """Norm F1 on the development units for each override threshold (NEVER: the rules alone)."""
-    examples = [(g, example(g)) for g in units]
+    examples = [example(g) for g in units]
     found: dict[float, float] = {}
     for t in (*THRESHOLDS, NEVER):
         model.threshold = t
-        preds = [
-            Prediction(
-                tuple((m.start, m.end, m.agency) for m in ex.view.mentions), frozenset(model.predict(ex.view, ex.ctx))
-            )
-            for _, ex in examples
-        ]
-        found[t] = score([g for g, _ in examples], preds)["norm_f1"]
+        preds = [_predict(model, ex) for ex in examples]
+        found[t] = score(units, preds)["norm_f1"]
     return found
