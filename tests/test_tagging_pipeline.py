@@ -22,7 +22,7 @@ from pipeline.tagging.model import NormModel, TrainingExample, load_model, train
 from pipeline.tagging.norms import analyse, read_context
 from pipeline.tagging.spacy_components import build_pipeline, load_pretrained, load_stanza, tag_doc
 from pipeline.tagging.tagger import Tagger
-from pipeline.tagging.training import choose_threshold
+from pipeline.tagging.training import _tuning_units, choose_threshold
 from pipeline.units import units_of
 
 D1, D2 = dt.date(2021, 3, 1), dt.date(2022, 4, 1)
@@ -238,6 +238,21 @@ def test_annotations_stand_off_round_trip_and_hash_check(store: Store, tmp_path:
 )
 def test_the_override_threshold_is_the_best_and_most_conservative(scores: dict[float, float], expected: float) -> None:
     assert choose_threshold(scores) == expected
+
+
+def test_tuning_sets_report_the_units_they_cannot_read(store: Store, tmp_path: Path) -> None:
+    edition = store.edition_at("100-20")
+    units = [u for u in units_of("100-20", store.provisions(edition.edition_id)) if u.eid == "art_1__para_2"]
+    good = annotation_record(units[0], edition.date, agencies=[], norms=[], counterparts=[])
+    changed = {**good, "sha256": "0" * 64}
+    (tmp_path / "tagging").mkdir()
+    dev = tmp_path / "counterparts-dev"
+    dev.mkdir()
+    (dev / "a.jsonl").write_text(json.dumps(good) + "\n", encoding="utf-8")
+    (dev / "b.jsonl").write_text(json.dumps(changed) + "\n", encoding="utf-8")
+    read, errors = _tuning_units(store, tmp_path / "tagging")
+    assert len(read) == 1
+    assert len(errors) == 1 and "b.jsonl" in errors[0] and "hash mismatch" in errors[0]
 
 
 def test_train_needs_annotations(store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,7 +98,8 @@ def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> Train
     train_examples = [example(g) for g in train_units]
     cv = cross_validate(train_units, train_examples)
     model = train(train_examples, c=C)
-    tuning_units = _tuning_units(store, folder)
+    tuning_units, tuning_errors = _tuning_units(store, folder)
+    errors += tuning_errors
     tuned: dict[float, float] | None = None
     if tuning_units:
         tuned = _norm_f1_by_threshold(model, tuning_units)
@@ -118,14 +119,17 @@ def choose_threshold(norm_f1: dict[float, float]) -> float:
     return max(norm_f1, key=lambda t: (round(norm_f1[t], 4), t))
 
 
-def _tuning_units(store: Store, folder: Path) -> list[GoldUnit]:
+def _tuning_units(store: Store, folder: Path) -> tuple[list[GoldUnit], list[str]]:
+    """The development units beside `folder`, and the units that could not be read (reported, not dropped silently)."""
     units: list[GoldUnit] = []
+    errors: list[str] = []
     for name in TUNING_FOLDERS:
         path = folder.parent / name
         if path.is_dir():
             build = to_gold(store, load_annotations(path, known_agencies=registry_cached().ids))
             units += load_gold_lines(build.lines)
-    return units
+            errors += build.errors
+    return units, errors
 
 
 def _norm_f1_by_threshold(model: NormModel, units: Sequence[GoldUnit]) -> dict[float, float]:
