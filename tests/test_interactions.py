@@ -449,6 +449,24 @@ from pipeline.tagging.tagger import Tagger
             "580-19",
             {("police", "border_guard", "joint")},
         ),
+        (  # the perfective "звернутися" asks, and the investigator listed after the prosecutor bears the power too
+            "Прокурор, слідчий за погодженням з прокурором під час досудового розслідування має право звернутися до "
+            "слідчого судді із клопотанням про відсторонення особи від посади.",
+            "Стаття 155. Клопотання про відсторонення від посади",
+            "4651-17",
+            {
+                ("prosecutor", "court", "request"),
+                ("law_enforcement", "court", "request"),
+                ("law_enforcement", "prosecutor", "coordinate"),
+            },
+        ),
+        (  # a petition sent back to the prosecutor
+            "Слідчий суддя, суд, встановивши, що клопотання подано без додержання вимог статті 155 цього Кодексу, "
+            "повертає його прокурору, про що постановляє ухвалу.",
+            "Стаття 156. Розгляд клопотання про відсторонення від посади",
+            "4651-17",
+            {("court", "prosecutor", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

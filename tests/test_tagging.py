@@ -120,6 +120,25 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
             [("органів правопорядку (правоохоронних органів) інших держав", "foreign_authority")],
         ),
         ("СБУ та НАБУ", None, [("СБУ", "sbu"), ("НАБУ", "nabu")]),
+        # a court's statutory level belongs to its span; a judge before the court's name is a generic head
+        ("Ухвала суду першої інстанції", None, [("суду першої інстанції", "court")]),
+        (
+            "розглядається слідчим суддею відповідного апеляційного суду",
+            None,
+            [("апеляційного суду", "court")],
+        ),
+        (
+            "Судові рішення суду апеляційної та касаційної інстанцій",
+            None,
+            [("суду апеляційної та касаційної інстанцій", "court")],
+        ),
+        ("дані органів слідства", None, [("органів слідства", "law_enforcement")]),
+        # a name the registry skips: the former tax police is no mention, and not the police of "міліція"
+        (
+            "ветеранів Національної поліції України, податкової міліції, міліції",
+            "1150-20",
+            [("Національної поліції України", "police"), ("міліції", "police")],
+        ),
     ],
 )
 def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expected: list[tuple[str, str]]) -> None:
@@ -559,8 +578,39 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "2229-12",
             set(),
         ),
+        # a subject, then a relative or participle clause, then its verb
+        (
+            "У разі оголошення в Україні амністії суд, який отримав інформацію про рішення про передачу засудженої "
+            "особи, невідкладно повідомляє про це центральний орган України.",
+            "",
+            "4651-17",
+            {("court", "duty")},
+        ),
+        (
+            "У межах цього строку слідчий суддя суду, в межах територіальної юрисдикції якого особа перебуває під "
+            "вартою, за клопотанням прокурора перевіряє наявність підстав для тримання особи під вартою.",
+            "",
+            "4651-17",
+            {("court", "duty")},
+        ),
         # no norm: a definition, a sanction on a private person, a non-agency subject
         ("Митниця - це митний орган, який забезпечує виконання завдань.", "", "4495-17", set()),
+        (
+            "Служба безпеки України - державний орган спеціального призначення з правоохоронними функціями, який "
+            "забезпечує державну безпеку України.",
+            "",
+            "2229-12",
+            set(),
+        ),
+        # a body listed after a preposition is in its phrase
+        (
+            "Членами Комісії можуть бути особи, які мають досвід роботи в органах досудового розслідування, "
+            "прокуратури, судах за кордоном не менше п'яти років, володіють необхідними знаннями.",
+            "",
+            "1698-18",
+            set(),
+        ),
+        ("Поліцейський, якому було присвоєно звання незаконно, має бути поновлений у званні.", "", "580-19", set()),
         ("Декларант може подати декларацію до митного органу.", "", "4495-17", set()),
         ("Рішення митного органу може бути оскаржено.", "", "4495-17", set()),
         # English
@@ -585,6 +635,15 @@ def test_norms(text: str, context: str, work: str | None, expected: set[tuple[st
     assert result.norm_pairs() == expected
     with_model = Tagger().tag(text, context, work=work, lang=lang)
     assert with_model.mentions == result.mentions
+
+
+def test_the_object_of_an_infinitive_bears_no_norm() -> None:
+    text = (
+        "Право доручати Бюро економічної безпеки України розслідування кримінальних правопорушень, віднесених до "
+        "підслідності інших органів, має Генеральний прокурор."
+    )
+    agents = {agent for agent, _ in Tagger(use_model=False).tag(text, "", work="4651-17").norm_pairs()}
+    assert agents == {"prosecutor"}
 
 
 def test_norm_evidence_points_at_the_cue() -> None:

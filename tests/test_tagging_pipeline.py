@@ -234,6 +234,8 @@ def test_annotations_stand_off_round_trip_and_hash_check(store: Store, tmp_path:
         ({0.6: 0.84, 0.8: 0.8461, 0.9: 0.8461, 1.01: 0.8461}, 1.01),  # overriding never helps: the rules decide
         ({0.6: 0.8963, 0.65: 0.893, 0.95: 0.893}, 0.6),  # a lower threshold that scores better wins
         ({0.7: 0.88001, 0.75: 0.88004}, 0.75),  # equal to four places: the more conservative one
+        ({0.75: 0.7854, 0.8: 0.7852, 1.01: 0.7849}, 1.01),  # a gain within noise does not let the model overrule
+        ({0.75: 0.7900, 1.01: 0.7849}, 0.75),
     ],
 )
 def test_the_override_threshold_is_the_best_and_most_conservative(scores: dict[float, float], expected: float) -> None:

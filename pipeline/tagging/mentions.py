@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.tagging.morph import cases, first_pos
-from pipeline.tagging.registry import Entry, compiled_entries, registry_cached
+from pipeline.tagging.registry import NOT_A_MENTION, Entry, compiled_entries, registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
 _FOREIGN_ADJ = re.compile(r"^(іноземн|інш|суміжн|зарубіжн)\w*$")
@@ -65,6 +65,9 @@ class AgencyMatcher:
                 continue
             entry, length = match
             start, end = i, i + length
+            if entry.agency == NOT_A_MENTION:
+                i = end  # "податкової міліції": not the police of "міліція"
+                continue
             agency = entry.agency
             tail = _foreign_tail(tokens, end) or _bracketed_foreign_tail(tokens, end)
             if tail:
@@ -178,8 +181,10 @@ def _names_an_act(tokens: Sequence[Token], start: int) -> bool:
 
 
 def _adjective_use(tokens: Sequence[Token], start: int, end: int) -> bool:
-    """ "поліцейські заходи", "поліцейських послуг": the adjective, not an officer."""
-    if end - start != 1 or not tokens[start].norm.startswith("поліцейськ") or end >= len(tokens):
+    """ "поліцейські заходи", "поліцейських послуг": the adjective, not an officer; "Судові рішення": the adjective,
+    not the dative of "суд"."""
+    word = tokens[start].norm
+    if end - start != 1 or not (word.startswith("поліцейськ") or word == "судові") or end >= len(tokens):
         return False
     nxt = tokens[end]
     if not nxt.is_word or nxt.norm in _COORD or PREDICATIVE.match(nxt.norm):
@@ -273,15 +278,20 @@ def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> lis
     kept: list[Mention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        adjacent = nxt is not None and nxt.token_start == m.token_end
+        # "слідчим суддею відповідного апеляційного суду": a determiner between them is in neither span
+        between = tokens[m.token_end : nxt.token_start] if nxt is not None else []
+        adjacent = nxt is not None and all(t.norm.startswith(_DETERMINERS) for t in between) and len(between) <= 1
         if (
             adjacent
             and m.agency in ("law_enforcement", "prosecutor", "court", "police")
-            and _genitive(tokens[m.token_end])
+            and _genitive(tokens[nxt.token_start if nxt is not None else m.token_end])
         ):
             continue
         kept.append(m)
     return kept
+
+
+_DETERMINERS = ("відповідн", "так", "інш", "цього", "цієї", "ціє")
 
 
 def _genitive(t: Token) -> bool:

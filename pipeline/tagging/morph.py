@@ -53,6 +53,13 @@ def is_verb_present_3rd(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+def is_infinitive(word: str) -> bool:
+    """ "доручати", "здійснювати" (pymorphy3's Ukrainian dictionary tags infinitives VERB + infn)."""
+    found = parses(word)
+    return bool(found) and "infn" in found[0].tag
+
+
+@lru_cache(maxsize=200_000)
 def first_pos(word: str) -> str:
     """The part of speech of the most likely reading ("NOUN", "ADJF", "INFN", ...; "" when unknown)."""
     found = parses(word)

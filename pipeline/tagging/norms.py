@@ -20,6 +20,7 @@ from pipeline.tagging.morph import (
     first_pos,
     fold,
     has_noun_reading,
+    is_infinitive,
     is_nominative_noun,
     is_verb_present_3rd,
     nominative_numbers,
@@ -32,7 +33,7 @@ from pipeline.tagging.tokens import Token, tokenize
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
 _COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
 _DEFINITION = re.compile(
-    r"\s[-–—]\s+це\b|\bце\s+(?:центральний|державний|правоохоронний|орган)\b"
+    r"\s[-–—]\s+це\b|(?<!про\s)(?<!на\s)\bце\s+(?:центральний|державний|правоохоронний|орган)\b"
     # a structure, not a norm: "має таку загальну структуру:", "до складу якої входять:"
     r"|\bма(?:є|ють)\s+(?:таку\s+)?(?:загальну\s+)?структуру\s*:|\bдо\s+(?:її|його|їх)\s+складу\s+входять\s*:"
 )
@@ -158,12 +159,20 @@ def _list_goes_on(view: View, m: Mention) -> bool:
 
 
 def _is_generic_head(t: Token) -> bool:
-    return t.norm.startswith(
-        (
-            *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
-            *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник"),
+    return (
+        t.norm.startswith(
+            (
+                *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
+                *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник", "прокурор"),
+            )
         )
+        or t.norm in _ACTING_JUDGE
     )
+
+
+# "слідчий суддя суду … перевіряє", "слідчим суддею місцевого суду": a judge acting for the court; "судді" is left out,
+# as it is mostly the judge as a person concerned ("стосовно судді Конституційного Суду")
+_ACTING_JUDGE = frozenset({"суддя", "суддею", "суддями"})
 
 
 def _governed(view: View, m: Mention) -> bool:
@@ -173,6 +182,8 @@ def _governed(view: View, m: Mention) -> bool:
     prev = view.tokens[m.token_start - 1]
     if not prev.is_word or prev.norm in _COORDINATORS or prev.norm in _PREPOSITIONS:
         return False
+    if is_infinitive(prev.norm):
+        return True  # "доручати Бюро економічної безпеки України розслідування": the infinitive's object
     # "після випуску товарів митні органи мають право": a mention with no genitive reading starts a new phrase
     return first_pos(prev.norm) == "NOUN" and "gent" in mention_cases(view, m)
 
@@ -180,6 +191,8 @@ def _governed(view: View, m: Mention) -> bool:
 def _is_subject(view: View, m: Mention) -> bool:
     """Nominative and not a dependent; or the genitive after a generic head that is itself the subject:
     "Посадові особи митних органів мають право" -> customs (the officials stand for their body)."""
+    if m.token_start and view.tokens[m.token_start - 1].norm in _PREPOSITIONS | {"стосовно", "відносно"}:
+        return False  # "стосовно судді", "на митні органи": no subject follows a preposition
     if not _governed(view, m):
         return "nomn" in mention_cases(view, m)
     head = view.tokens[m.token_start - 1]
@@ -227,6 +240,19 @@ def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
         return False  # "Детектив Національного бюро": the body named with the role is the subject
     return any(t.norm in ROLES_NOMINATIVE for t in words) and all(
         t.norm in ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
+    )
+
+
+def _role_listed_after(view: View, subjects: Sequence[Mention], cue_token: int) -> bool:
+    """ "Прокурор, слідчий за погодженням з прокурором має право": an investigator by role listed after the subject
+    body, before the cue."""
+    last = max(m.token_end for m in subjects)
+    return (
+        last < cue_token
+        and view.tokens[last].norm in _COORDINATORS
+        and last + 1 < cue_token
+        and view.tokens[last + 1].norm in ROLES_NOMINATIVE
+        and role_subject(view, cue_token)
     )
 
 
@@ -512,7 +538,11 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         source = "subject"
         if not agents:
             agents = _pronoun_antecedent(view, token)
-        if (not agents and role_subject(view, token)) or (agents and _roles_listed_before(view, agents)):
+        if (
+            (not agents and role_subject(view, token))
+            or (agents and _roles_listed_before(view, agents))
+            or (agents and _role_listed_after(view, agents, token))
+        ):
             found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
             if not agents:
                 continue
@@ -626,17 +656,42 @@ def view_item_mentions(ctx: Context) -> list[Mention]:
     return ctx.item.mentions if ctx.item is not None else []
 
 
+def _listed_after_preposition(view: View, m: Mention) -> bool:
+    """ "в органах досудового розслідування, прокуратури": a form that need not be nominative, in a list opened by
+    a preposition, is in the preposition's phrase ("з прокурором або прокурор": a nominative opens a phrase)."""
+    if not {"gent", "accs"} & mention_cases(view, m):
+        return False
+    return any(
+        x.token_start < m.token_start and x.token_start > 0 and view.tokens[x.token_start - 1].norm in _PREPOSITIONS
+        for x in _coordinated(view, view.mentions, m)
+    )
+
+
+# "Поліцейські можуть бути позбавлені звання", "Поліцейський … має бути поновлений": the body undergoes the act
+_DASHES = frozenset({"-", "–", "—"})
+_MODAL_PASSIVE = frozenset({"може", "можуть", "має", "мають", "повинен", "повинні", "повинна"})
+
+
 def _own_subject(view: View) -> list[Mention]:
     """A nominative mention followed by a finite verb in its clause: the unit's own grammatical subject."""
     for m in view.mentions:
         if not _is_subject(view, m) or _in_condition(view, m):
             continue
+        if _listed_after_preposition(view, m):
+            continue
         end = _clause_end(view, m.token_end)
         chain_end, dependents = _genitive_chain(view, m)
-        for t in view.tokens[chain_end : min(end, chain_end + 10)]:
+        for k in range(chain_end, min(end, chain_end + 16)):
+            t = view.tokens[k]
+            if t.text in _DASHES:
+                break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
-                nxt = view.tokens[view.tokens.index(t) + 1] if t is not view.tokens[-1] else None
-                if _undergoes(t) or (t.norm in ("може", "можуть") and nxt is not None and nxt.norm == "бути"):
+                nxt = view.tokens[k + 1] if k + 1 < len(view.tokens) else None
+                if (
+                    _undergoes(t)
+                    or t.norm.startswith("підляга")  # "… працівники … підлягають відповідальності"
+                    or (t.norm in _MODAL_PASSIVE and nxt is not None and nxt.norm == "бути")
+                ):
                     break  # "Прокурор звільняється з посади", "Поліцейські можуть бути позбавлені звання"
                 return _coordinated(view, view.mentions, m) + dependents
         if _verb_after_adverbial(view, chain_end, end):

@@ -41,6 +41,7 @@ CANONICAL_IDS = frozenset(
     }
 )
 _NAME_KEYS = {"text", "number", "roles", "acts", "tail", "exact"}
+NOT_A_MENTION = ""  # the agency of a registry name that is matched only to be skipped
 _AGENCY_KEYS = {"id", "en", "names", "historical", "successors"}
 
 
@@ -91,29 +92,11 @@ def load_registry(path: Path | None = None) -> Registry:
         if aid in agencies:
             raise ConfigError(f"agency {aid!r} is defined twice", path=where)
         agencies[aid] = entry
-        for name in entry.get("names", []):
-            extra = set(name) - _NAME_KEYS
-            if extra or not name.get("text"):
-                raise ConfigError(f"agency {aid!r}: bad name entry {name!r}", path=where)
-            number = name.get("number")
-            if number is not None and number not in NUMBERS:
-                raise ConfigError(f"agency {aid!r}: number must be sing or plur, not {number!r}", path=where)
-            roles = tuple(name["roles"].split()) if name.get("roles") else None
-            if roles and any(r not in ("adj", "noun", "fixed") for r in roles):
-                raise ConfigError(f"agency {aid!r}: roles are adj, noun, fixed: {name['roles']!r}", path=where)
-            names.append(
-                Name(
-                    aid,
-                    name["text"],
-                    (number,) if number else NUMBERS,
-                    roles,
-                    tuple(name.get("acts", ())),
-                    name.get("tail") == "foreign",
-                    bool(name.get("exact")),
-                )
-            )
+        names += [_name(aid, name, where) for name in entry.get("names", [])]
         for en in entry.get("en", []):
             english[en] = aid
+    # names of bodies that are no mention (a shorter name inside them would otherwise match): "податкова міліція"
+    names += [_name(NOT_A_MENTION, name, where) for name in data.get("not_a_mention", [])]
     missing = CANONICAL_IDS - set(agencies)
     if missing:
         raise ConfigError(f"the registry lacks canonical agency ids {sorted(missing)}", path=where)
@@ -122,6 +105,28 @@ def load_registry(path: Path | None = None) -> Registry:
         if aid not in agencies:
             raise ConfigError(f"act {act} names unknown agency {aid!r}", path=where)
     return Registry(agencies, names, act_agency, english)
+
+
+def _name(aid: str, name: dict[str, Any], where: str) -> Name:
+    what = f"agency {aid!r}" if aid else "not_a_mention"
+    extra = set(name) - _NAME_KEYS
+    if extra or not name.get("text"):
+        raise ConfigError(f"{what}: bad name entry {name!r}", path=where)
+    number = name.get("number")
+    if number is not None and number not in NUMBERS:
+        raise ConfigError(f"{what}: number must be sing or plur, not {number!r}", path=where)
+    roles = tuple(name["roles"].split()) if name.get("roles") else None
+    if roles and any(r not in ("adj", "noun", "fixed") for r in roles):
+        raise ConfigError(f"{what}: roles are adj, noun, fixed: {name['roles']!r}", path=where)
+    return Name(
+        aid,
+        name["text"],
+        (number,) if number else NUMBERS,
+        roles,
+        tuple(name.get("acts", ())),
+        name.get("tail") == "foreign",
+        bool(name.get("exact")),
+    )
 
 
 def _roles(words: list[str]) -> list[str]:

@@ -21,6 +21,7 @@ from pipeline.tagging.registry import registry_cached
 log = logging.getLogger(__name__)
 THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 NEVER = 1.01  # an override threshold no probability reaches: the rules decide alone
+MIN_GAIN = 0.002  # norm F1 the model must add to the rules alone on the development sets to be let override them
 C = 0.3
 FOLDS = 5
 # Development sets of the interaction annotations (beside annotations/tagging): the override threshold is tuned on
@@ -32,6 +33,7 @@ TUNING_FOLDERS = (
     "counterparts-dev-3",
     "counterparts-dev-4",
     "counterparts-dev-5",
+    "counterparts-dev-6",
 )
 
 
@@ -115,8 +117,13 @@ def train_from_annotations(store: Store, folder: Path = DEFAULT_FOLDER) -> Train
 
 
 def choose_threshold(norm_f1: dict[float, float]) -> float:
-    """The best threshold; among equal scores the highest, so the model overrides the rules only where that helps."""
-    return max(norm_f1, key=lambda t: (round(norm_f1[t], 4), t))
+    """The best threshold; among equal scores the highest, so the model overrides the rules only where that helps.
+    When the rules alone (NEVER) were scored, the model must beat them by MIN_GAIN: a gain of a unit or two in
+    thousands is noise, not a reason to let a model overrule the rules on unseen text."""
+    best = max(norm_f1, key=lambda t: (round(norm_f1[t], 4), t))
+    if NEVER in norm_f1 and norm_f1[best] - norm_f1[NEVER] < MIN_GAIN:
+        return NEVER
+    return best
 
 
 def _tuning_units(store: Store, folder: Path) -> tuple[list[GoldUnit], list[str]]:
