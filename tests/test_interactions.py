@@ -460,6 +460,25 @@ from pipeline.tagging.tagger import Tagger
                 ("law_enforcement", "prosecutor", "coordinate"),
             },
         ),
+        (  # a petition sent to the court asks for its decision (CONVENTIONS.md 15), also when named before the verb
+            "Прокурор затверджує складене слідчим або самостійно складає клопотання про застосування примусових "
+            "заходів медичного характеру і надсилає його суду в порядку, передбаченому цим Кодексом.",
+            "Стаття 511. Закінчення досудового розслідування",
+            "4651-17",
+            {("prosecutor", "court", "request")},
+        ),
+        (  # investigators listed with the consent they need before the prosecutor; no agent for a passive's modal
+            "У разі наявності підстав вважати, що можуть вчинятися дії, спрямовані на уникнення кримінальної "
+            "відповідальності, слідчий за погодженням з прокурором, прокурор звертаються до слідчого судді з "
+            "клопотанням про застосування обмежень до юридичної особи, стосовно якої можуть застосовуватися заходи.",
+            "Стаття 483-5. Загальні положення",
+            "4651-17",
+            {
+                ("prosecutor", "court", "request"),
+                ("law_enforcement", "court", "request"),
+                ("law_enforcement", "prosecutor", "coordinate"),
+            },
+        ),
         (  # a petition sent back to the prosecutor
             "Слідчий суддя, суд, встановивши, що клопотання подано без додержання вимог статті 155 цього Кодексу, "
             "повертає його прокурору, про що постановляє ухвалу.",

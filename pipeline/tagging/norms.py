@@ -175,11 +175,20 @@ def _is_generic_head(t: Token) -> bool:
 _ACTING_JUDGE = frozenset({"суддя", "суддею", "суддями"})
 
 
+_DETERMINERS = frozenset({"такого", "такої", "таких", "відповідного", "відповідної", "відповідних"})
+
+
+def _head_before(view: View, m: Mention) -> int:
+    """The token before a mention, past a determiner: "керівник такого поліцейського" -> "керівник"."""
+    i = m.token_start - 1
+    return i - 1 if i >= 1 and view.tokens[i].norm in _DETERMINERS else i
+
+
 def _governed(view: View, m: Mention) -> bool:
     """A mention right after a noun is its genitive dependent ("діяльність поліції"), not a subject."""
     if m.token_start == 0:
         return False
-    prev = view.tokens[m.token_start - 1]
+    prev = view.tokens[_head_before(view, m)]
     if not prev.is_word or prev.norm in _COORDINATORS or prev.norm in _PREPOSITIONS:
         return False
     if is_infinitive(prev.norm):
@@ -195,7 +204,7 @@ def _is_subject(view: View, m: Mention) -> bool:
         return False  # "стосовно судді", "на митні органи": no subject follows a preposition
     if not _governed(view, m):
         return "nomn" in mention_cases(view, m)
-    head = view.tokens[m.token_start - 1]
+    head = view.tokens[_head_before(view, m)]
     nominative = is_nominative_noun(head.norm) or head.norm in ROLES_NOMINATIVE
     return _is_generic_head(head) and nominative and "gent" in mention_cases(view, m)
 
@@ -204,7 +213,8 @@ def subject_before(view: View, cue_token: int) -> list[Mention]:
     """The agency subject of a cue: the nearest nominative mention before it in the same clause."""
     start = _clause_start(view, cue_token)
     before = [m for m in view.mentions if start <= m.token_start and m.token_end <= cue_token]
-    nominative = [m for m in before if _is_subject(view, m)]
+    # "…, якщо слідчий, прокурор не доведе …, що такий захід необхідний": a subject of an "if" clause is not the cue's
+    nominative = [m for m in before if _is_subject(view, m) and not _in_condition(view, m)]
     if not nominative:
         return []
     nearest = max(nominative, key=lambda m: m.token_end)
@@ -232,15 +242,33 @@ def role_subject(view: View, cue_token: int) -> bool:
 
 
 def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
-    """ "Слідчий, дізнавач, прокурор зобов'язані": investigators by role listed with the subject body."""
+    """ "Слідчий, дізнавач, прокурор зобов'язані", "…, слідчий за погодженням з прокурором, прокурор звертаються":
+    investigators by role listed right before the subject body (with the consent they need), not after a
+    preposition."""
     first = min(m.token_start for m in subjects)
     start = _clause_start(view, first)
-    words = view.tokens[start:first]
-    if not words or words[-1].norm not in _COORDINATORS:
+    i = first - 1
+    if i < start or view.tokens[i].norm not in _COORDINATORS:
         return False  # "Детектив Національного бюро": the body named with the role is the subject
-    return any(t.norm in ROLES_NOMINATIVE for t in words) and all(
-        t.norm in ROLES_NOMINATIVE or t.norm in _COORDINATORS for t in words
-    )
+    ends = {m.token_end - 1: m for m in view.mentions}
+    saw_role = False
+    while i >= start:
+        t = view.tokens[i]
+        consent = ends.get(i)
+        if t.norm in ROLES_NOMINATIVE and not _adjectival_role(view, i):
+            saw_role = True
+        elif consent is not None and _consent_phrase_before(view, consent.token_start) is not None:
+            i = _consent_phrase_before(view, consent.token_start) or i
+        elif t.norm not in _COORDINATORS:
+            break
+        i -= 1
+    return saw_role and (i < start or view.tokens[i].norm not in _PREPOSITIONS)
+
+
+def _consent_phrase_before(view: View, body_start: int) -> int | None:
+    """Where "за погодженням з" starts when it stands right before the body at body_start."""
+    words = [t.norm for t in view.tokens[max(0, body_start - 3) : body_start]]
+    return body_start - 3 if words[:2] == ["за", "погодженням"] and words[2:] in (["з"], ["із"], ["зі"]) else None
 
 
 def _role_listed_after(view: View, subjects: Sequence[Mention], cue_token: int) -> bool:
@@ -481,7 +509,11 @@ def _verb_in_condition(view: View, verb: int) -> bool:
 def _in_condition(view: View, m: Mention) -> bool:
     """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject; the
     condition's subject stands before its verb."""
-    return _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3))
+    return _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3) or t.norm in _PREDICATIVES)
+
+
+# verbless predicates that close an "if" clause like a verb ("коли неможливе прибуття захисника, слідчий …")
+_PREDICATIVES = frozenset({"немає", "неможливе", "неможливо", "можливо", "необхідно", "відсутні", "відсутня"})
 
 
 def _names_another_subject(lead_in: View) -> bool:
@@ -534,7 +566,8 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         antecedent = _relative_antecedent(view, token)
         if antecedent == []:
             continue  # "… з відповідним клопотанням, яке повинно містити": the petition's, not a body's
-        agents = antecedent or subject_before(view, token)
+        # "…, стосовно якої можуть застосовуватися заходи": no nominative body before a passive's modal is its agent
+        agents = antecedent or ([] if _modal_of_a_passive(view, token) else subject_before(view, token))
         source = "subject"
         if not agents:
             agents = _pronoun_antecedent(view, token)
@@ -571,6 +604,16 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
     return found or _passive_power(view)
+
+
+def _modal_of_a_passive(view: View, cue_token: int) -> bool:
+    """ "можуть вчинятися дії", "може застосовуватися": a modal of a reflexive passive infinitive names no agent
+    before it (CONVENTIONS.md 12); an instrumental agent after it is the passive rule's ("може здійснюватися
+    судом"). Reflexive verbs that are active ("може звертатися", "можуть користуватися") are not passives."""
+    if view.tokens[cue_token].norm not in ("може", "можуть") or cue_token + 1 >= len(view.tokens):
+        return False
+    verb = view.tokens[cue_token + 1]
+    return verb.norm.endswith(("тися", "тись")) and not verb.norm.startswith(_REFLEXIVE_ACTIVE)
 
 
 def _interaction_nominal_agent(view: View, cue_token: int) -> list[Mention]:
@@ -704,6 +747,7 @@ _REFLEXIVE_ACTIVE = (
     "користу",
     "керу",
     "зверта",
+    "зверну",
     "займа",
     "зобов'язу",
     "вправі",
