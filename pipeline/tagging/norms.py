@@ -42,7 +42,7 @@ _STATED_INTERACTION = re.compile(
 )
 _PASSIVE_ENDINGS = ("ться", "ється", "ються")  # "здійснюється", "визначаються"
 _PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
-_DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^дозволя")
+_DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^дозволя|^право\b.*\bнада(?:ється|ються)$", re.S)
 # "До повноважень / завдань X належать": the body in the genitive after the noun bears them
 _BELONGS_TO = re.compile(r"^до\s+(?:основних\s+)?(?:повноважень|завдань|функцій)\s+")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
@@ -150,12 +150,19 @@ def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> li
 
 
 def _list_goes_on(view: View, m: Mention) -> bool:
-    """Whether a conjunction and another body or investigator follow the mention ("прокурор або слідчий")."""
+    """Whether a conjunction and another body or investigator follow the mention, also after more bodies listed
+    with commas ("прокурор або слідчий", "Орган досудового розслідування, прокурор, суддя або суд")."""
+    starts = {x.token_start: x for x in view.mentions}
     k = m.token_end
-    if k + 1 >= len(view.tokens) or view.tokens[k].norm not in ("та", "і", "й", "або", "чи"):
-        return False
-    nxt = view.tokens[k + 1]
-    return nxt.norm in ROLES_NOMINATIVE or any(x.token_start == k + 1 for x in view.mentions)
+    while k + 1 < len(view.tokens):
+        t, j = view.tokens[k], k + 1
+        named = view.tokens[j].norm in ROLES_NOMINATIVE or j in starts
+        if t.norm in ("та", "і", "й", "або", "чи"):
+            return named
+        if t.text != "," or not named:
+            return False
+        k = starts[j].token_end if j in starts else j + 1
+    return False
 
 
 def _is_generic_head(t: Token) -> bool:
@@ -163,7 +170,7 @@ def _is_generic_head(t: Token) -> bool:
         t.norm.startswith(
             (
                 *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
-                *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник", "прокурор"),
+                *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник", "прокурор", "представник"),
             )
         )
         or t.norm in _ACTING_JUDGE
@@ -288,7 +295,7 @@ def _in_with_list(view: View, m: Mention) -> bool:
     """ "за погодженням з Міністерством …, Службою безпеки України, …": a body listed after "з" is a partner in
     the instrumental, not the agent of a passive."""
     start = _clause_start(view, m.token_start)
-    for i in range(m.token_start - 1, max(start, m.token_start - 25) - 1, -1):
+    for i in range(m.token_start - 1, max(start, m.token_start - 40) - 1, -1):
         t = view.tokens[i]
         if t.norm == "між":
             return True  # "Обмін інформацією між Бюро … та Службою безпеки України здійснюється": parties, not agents
@@ -660,11 +667,30 @@ def _passive_power(view: View) -> list[NormCandidate]:
             generic = _is_generic_head(head)
             if "ablt" not in (cases(head.norm) if generic else mention_cases(view, m)):
                 continue
-            if any(t.norm in _RELATIVE for t in view.tokens[token : m.token_start]):
+            if _opens_relative_before(view, token, m.token_start):
                 continue  # "… у порядку, що визначаються центральним органом": the agent of another clause
+            if not generic and first_pos(head.norm) == "NOUN" and not _in_prepositional_phrase(view, m.token_start - 1):
+                continue  # "завершення розгляду судом позовів": the agent of a noun, not of the passive
             if (generic or head.norm not in _PREPOSITIONS) and not _in_with_list(view, m):
                 found.append(NormCandidate(m.agency, modality, 1, "instrumental", match.start(), match.end()))
     return found
+
+
+def _in_prepositional_phrase(view: View, noun: int) -> bool:
+    """ "в апеляційному порядку", "в окремій частині": a noun after a preposition and its adjectives (an adverbial
+    of the passive, so an instrumental after it is still the passive's agent)."""
+    j = noun - 1
+    while j >= 0 and first_pos(view.tokens[j].norm) in ("ADJF", "PRTF"):
+        j -= 1
+    return j >= 0 and view.tokens[j].norm in _PREPOSITIONS
+
+
+def _opens_relative_before(view: View, start: int, end: int) -> bool:
+    """Whether a relative word stands between the last comma before `end` and `end`: "…, що визначаються
+    центральним органом" (the mention is in the relative clause), not "органом, що подав клопотання, … та
+    прокурором" (the relative clause closed before it)."""
+    last_comma = max((i for i in range(start, end) if view.tokens[i].text == ","), default=start)
+    return any(t.norm in _RELATIVE for t in view.tokens[last_comma:end])
 
 
 def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
@@ -1077,7 +1103,10 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
     if not ctx.lead_ins:
         return []
     lead = ctx.lead_ins[-1]
-    if not lead.text.rstrip().endswith(":") or any(t.is_word and _is_finite_present(t.norm) for t in lead.tokens):
+    inside = {i for m in lead.mentions for i in range(m.token_start, m.token_end)}  # "…, що реалізує … політику:"
+    if not lead.text.rstrip().endswith(":") or any(
+        t.is_word and _is_finite_present(t.norm) and i not in inside for i, t in enumerate(lead.tokens)
+    ):
         return []
     words = [i for i in _outside_notes(view) if view.tokens[i].is_word][:8]
     verb = next(
