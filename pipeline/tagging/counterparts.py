@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from pipeline.tagging.cues import CueSet
 from pipeline.tagging.mentions import Mention
 from pipeline.tagging.morph import first_pos
-from pipeline.tagging.norms import ROLE_BEARER, ROLES_NOMINATIVE, Context, View, permission_holders
+from pipeline.tagging.norms import (
+    ROLE_BEARER,
+    ROLES_NOMINATIVE,
+    Context,
+    View,
+    coordinated,
+    is_subject,
+    mention_cases,
+    permission_holders,
+)
 
 MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
 
@@ -178,6 +187,10 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 if owner in agents and owner != m.agency:
                     found.add((owner, m.agency, "coordinate"))  # "слідчий за погодженням з прокурором": his, not all's
                 continue
+            if _topic(source, m, cues) or (
+                source is view and m.agency not in agents and _acts_itself(view, m, agents, cues)
+            ):
+                continue
             kind = _nearest_cue(source, m.start, m.end, cues)
             if kind is None:
                 continue
@@ -190,4 +203,51 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                     found.add((agent, m.agency, kind))  # "з дозволу митного органу та органу охорони": co-holders
         if found:
             break  # the unit's own counterparts; the lead-in's only when the unit names none
+    return found | _on_its_order(view, agents)
+
+
+_ON_ITS_ORDER = re.compile(r"(\S+)\s+за\s+(?:його|її|їх)\s+(?:письмовим\s+)?дорученням\b")
+
+
+def _on_its_order(view: View, agents: Sequence[str]) -> set[tuple[str, str, str]]:
+    """ "Прокурор або слідчий за його дорученням зобов'язаний": the investigator acting on the body's order named
+    right before assists it (CONVENTIONS.md 1)."""
+    found: set[tuple[str, str, str]] = set()
+    if ROLE_BEARER not in agents:
+        return found
+    for match in _ON_ITS_ORDER.finditer(view.folded):
+        if match.group(1) not in ROLES_NOMINATIVE:
+            continue
+        before = [m for m in view.mentions if m.end <= match.start(1)]
+        if before and before[-1].agency != ROLE_BEARER:
+            found.add((ROLE_BEARER, before[-1].agency, "assist"))
     return found
+
+
+def _topic(view: View, m: Mention, cues: CueSet) -> bool:
+    """ "вирок щодо прокурора", "стосовно судді", "рішення про звільнення прокурора": the body a decision is about,
+    or the body acted upon by a personnel or organisational action outside any interaction cue, is no partner."""
+    if m.token_start == 0:
+        return False
+    prev = view.tokens[m.token_start - 1]
+    if prev.norm in ("щодо", "стосовно", "відносно"):
+        return True
+    return (
+        prev.norm.startswith(_PERSONNEL_ACTIONS)
+        and "gent" in mention_cases(view, m)
+        and not any(c.start <= prev.start < c.end for c in cues.interactions(view.folded))
+    )
+
+
+# action nouns whose genitive is the body or official acted upon ("звільнення прокурора", "утворення бюро")
+_PERSONNEL_ACTIONS = ("звільнен", "призначен", "притягнен", "відсторонен", "утворен", "ліквідац", "реорганізац")
+
+
+def _acts_itself(view: View, m: Mention, agents: Sequence[str], cues: CueSet) -> bool:
+    """ "Якщо слідчий, прокурор подав … клопотання, слідчий суддя, суд приймає рішення": a body in the nominative,
+    with no interaction cue before it in its clause, is the subject of its own predicate (here of the "if"
+    clause), not a partner of the unit's bearer."""
+    if not is_subject(view, m) or any(x.agency in agents for x in coordinated(view, view.mentions, m)):
+        return False  # "Державне бюро розслідувань та органи поліції обмінюються": co-subjects (CONVENTIONS.md 4)
+    clause_start = max(view.folded.rfind(c, 0, m.start) for c in _CLAUSE_END) + 1
+    return not any(clause_start <= c.start < m.start for c in cues.interactions(view.folded))

@@ -119,7 +119,7 @@ def _clause_end(view: View, token: int) -> int:
     return i
 
 
-def _coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> list[Mention]:
+def coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> list[Mention]:
     """The mention and those joined to it by "та", "і", "або", commas: "митні органи та органи СБУ"."""
     group = [anchor]
     ordered = sorted(mentions, key=lambda m: m.token_start)
@@ -205,7 +205,7 @@ def _governed(view: View, m: Mention) -> bool:
     return first_pos(prev.norm) == "NOUN" and "gent" in mention_cases(view, m)
 
 
-def _is_subject(view: View, m: Mention) -> bool:
+def is_subject(view: View, m: Mention) -> bool:
     """Nominative and not a dependent; or the genitive after a generic head that is itself the subject:
     "Посадові особи митних органів мають право" -> customs (the officials stand for their body)."""
     if m.token_start and view.tokens[m.token_start - 1].norm in _PREPOSITIONS | {"стосовно", "відносно"}:
@@ -222,11 +222,11 @@ def subject_before(view: View, cue_token: int) -> list[Mention]:
     start = _clause_start(view, cue_token)
     before = [m for m in view.mentions if start <= m.token_start and m.token_end <= cue_token]
     # "…, якщо слідчий, прокурор не доведе …, що такий захід необхідний": a subject of an "if" clause is not the cue's
-    nominative = [m for m in before if _is_subject(view, m) and not _in_condition(view, m)]
+    nominative = [m for m in before if is_subject(view, m) and not _in_condition(view, m)]
     if not nominative:
         return []
     nearest = max(nominative, key=lambda m: m.token_end)
-    return [m for m in _coordinated(view, view.mentions, nearest) if _is_subject(view, m)]
+    return [m for m in coordinated(view, view.mentions, nearest) if is_subject(view, m)]
 
 
 def role_subject(view: View, cue_token: int) -> bool:
@@ -323,7 +323,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         _agreeing_subject_before(view, verb)
         or view.tokens[verb].norm in _COPULA
         or view.tokens[verb].norm.endswith(_PASSIVE_ENDINGS)
-        or any(m.token_start < verb and _is_subject(view, m) for m in view.mentions)
+        or any(m.token_start < verb and is_subject(view, m) for m in view.mentions)
     ):
         return []  # a body before the verb is its subject; one governed by a noun is not ("Діяльність X спрямовує")
     starts = {m.token_start: m for m in view.mentions}
@@ -391,7 +391,7 @@ def _agreeing_subject_before(view: View, verb: int) -> bool:
         return False
     inside = next((m for m in view.mentions if m.token_start <= i < m.token_end), None)
     if inside is not None:
-        return _is_subject(view, inside)  # "… органами Державної прикордонної служби України здійснюють": governed
+        return is_subject(view, inside)  # "… органами Державної прикордонної служби України здійснюють": governed
     return bool(nominative_numbers(view.tokens[i].norm) & verb_numbers(view.tokens[verb].norm))
 
 
@@ -733,7 +733,7 @@ def _listed_after_preposition(view: View, m: Mention) -> bool:
         return False
     return any(
         x.token_start < m.token_start and x.token_start > 0 and view.tokens[x.token_start - 1].norm in _PREPOSITIONS
-        for x in _coordinated(view, view.mentions, m)
+        for x in coordinated(view, view.mentions, m)
     )
 
 
@@ -745,7 +745,7 @@ _MODAL_PASSIVE = frozenset({"може", "можуть", "має", "мають", 
 def _own_subject(view: View) -> list[Mention]:
     """A nominative mention followed by a finite verb in its clause: the unit's own grammatical subject."""
     for m in view.mentions:
-        if not _is_subject(view, m) or _in_condition(view, m):
+        if not is_subject(view, m) or _in_condition(view, m):
             continue
         if _listed_after_preposition(view, m):
             continue
@@ -763,9 +763,9 @@ def _own_subject(view: View) -> list[Mention]:
                     or (t.norm in _MODAL_PASSIVE and nxt is not None and nxt.norm == "бути")
                 ):
                     break  # "Прокурор звільняється з посади", "Поліцейські можуть бути позбавлені звання"
-                return _coordinated(view, view.mentions, m) + dependents
+                return coordinated(view, view.mentions, m) + dependents
         if _verb_after_adverbial(view, chain_end, end):
-            return _coordinated(view, view.mentions, m) + dependents
+            return coordinated(view, view.mentions, m) + dependents
     return []
 
 
@@ -857,7 +857,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     own = _own_subject(view)
     if not own and view.text.rstrip().endswith(":"):
         # a lead-in such as "Національне бюро:" or "Директор Національного бюро:" carries the norm of its items
-        own = [m for m in view.mentions if _is_subject(view, m)][:1]
+        own = [m for m in view.mentions if is_subject(view, m)][:1]
     if not ctx.lead_ins and not own:
         return []
     bearer = ctx.heading_agency or ctx.act_agency
@@ -1119,12 +1119,12 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
         is_nominative_noun(view.tokens[i].norm) and "gent" not in cases(view.tokens[i].norm) for i in words if i < verb
     ):
         return []  # "… строк продовжується": the item has a subject of its own
-    subjects = [m for m in lead.mentions if _is_subject(lead, m)][:1]
+    subjects = [m for m in lead.mentions if is_subject(lead, m)][:1]
     if not subjects and lead.tokens and _is_generic_head(lead.tokens[0]):
         subjects = [m for m in lead.mentions if m.token_start == 1]  # "Директор Національного бюро:"
     if subjects and lead.tokens[0].norm in _PREPOSITIONS:
         return []  # "На Державну прикордонну службу України покладаються:" has a verb; "Крім X:" has no subject
-    found = _coordinated(lead, lead.mentions, subjects[0]) if subjects else []
+    found = coordinated(lead, lead.mentions, subjects[0]) if subjects else []
     return [NormCandidate(m.agency, "duty", 2, "lead-in") for m in found]
 
 
