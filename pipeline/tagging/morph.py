@@ -60,6 +60,13 @@ def is_infinitive(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+def is_gerund(word: str) -> bool:
+    """ "встановивши", "отримавши": an adverbial participle (дієприслівник)."""
+    found = parses(word)
+    return bool(found) and found[0].tag.POS == "GRND"
+
+
+@lru_cache(maxsize=200_000)
 def first_pos(word: str) -> str:
     """The part of speech of the most likely reading ("NOUN", "ADJF", "INFN", ...; "" when unknown)."""
     found = parses(word)

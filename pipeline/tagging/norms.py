@@ -20,6 +20,7 @@ from pipeline.tagging.morph import (
     first_pos,
     fold,
     has_noun_reading,
+    is_gerund,
     is_infinitive,
     is_nominative_noun,
     is_verb_present_3rd,
@@ -751,7 +752,9 @@ def _own_subject(view: View) -> list[Mention]:
             continue
         end = _clause_end(view, m.token_end)
         chain_end, dependents = _genitive_chain(view, m)
-        for k in range(chain_end, min(end, chain_end + 16)):
+        # "Слідчий суддя, суд, встановивши, що клопотання подано …, повертає": the verb after a gerund's clause
+        gerund = any(is_gerund(t.norm) for t in view.tokens[chain_end : chain_end + 3])
+        for k in range(chain_end, min(end, chain_end + (45 if gerund else 16))):
             t = view.tokens[k]
             if t.text in _DASHES:
                 break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
@@ -1038,6 +1041,7 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
         or _level3(view, ctx)
         or _stated_interaction(view, ctx)
         or _item_of_passive_power(view, ctx)
+        or _instruction(view, ctx)
     )
     found = _exchange_of_co_subjects(view, ctx, found)
     bearers = {c.agent for c in found}
@@ -1045,6 +1049,53 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     # "суд зобов'язує прокурора повідомити …": so is the obliged body bound
     extra = permission_holders(view) + _obliged(view)
     return found + [c for c in extra if c.agent not in bearers]
+
+
+def _instructed(view: View) -> list[Mention]:
+    """ "Кабінету Міністрів України: …", "Міністерству внутрішніх справ України, Службі безпеки України та органам
+    прокуратури … забезпечити …", "Рекомендувати Генеральній прокуратурі України …": the bodies a final
+    provision instructs, in the dative at its start, before an infinitive or a colon."""
+    words = [i for i, t in enumerate(view.tokens) if t.is_word]
+    if not words:
+        return []
+    start = words[0] + 1 if view.tokens[words[0]].norm == "рекомендувати" else words[0]
+    opening = view.tokens[start].norm
+    if opening in _PREPOSITIONS or "datv" not in cases(opening) or first_pos(opening) not in ("NOUN", "ADJF"):
+        return []  # the list opens with its first body, in the dative
+    # the list may open with a body the registry does not list ("Міністерству внутрішніх справ України, Службі …")
+    first = next((m for m in view.mentions if start <= m.token_start <= start + 8), None)
+    if first is None or not _in_dative(view, first):
+        return []
+    if any(not (t.is_word or t.text == ",") or is_infinitive(t.norm) for t in view.tokens[start : first.token_start]):
+        return []
+    group = [m for m in coordinated(view, view.mentions, first) if _in_dative(view, m)]
+    end = max(m.token_end for m in group)
+    for t in view.tokens[end : _clause_end(view, end) + 1]:
+        if t.text == ":" or (t.is_word and is_infinitive(t.norm)):
+            return group
+        if t.is_word and _is_finite_present(t.norm):
+            return []
+    return []
+
+
+def _in_dative(view: View, m: Mention) -> bool:
+    """ "Службі безпеки України", "органам прокуратури" (the generic head carries the case)."""
+    head = view.tokens[m.token_start - 1] if m.token_start else None
+    if head is not None and _is_generic_head(head) and "datv" in cases(head.norm):
+        return True
+    return "datv" in mention_cases(view, m)
+
+
+def _instruction(view: View, ctx: Context) -> list[NormCandidate]:
+    """A final provision's instruction to bodies (annotations: a duty of each), in the unit or, for an item, in its
+    lead-in."""
+    own = _instructed(view)
+    if own:
+        return [NormCandidate(m.agency, "duty", 1, "dative") for m in own]
+    lead = ctx.lead_ins[-1] if ctx.lead_ins else None
+    if lead is not None and lead.text.rstrip().endswith(":"):
+        return [NormCandidate(m.agency, "duty", 2, "lead-in") for m in _instructed(lead)]
+    return []
 
 
 _OBLIGES = re.compile(r"\bзобов'язу(?:є|ють)\s+")
