@@ -188,9 +188,19 @@ _DETERMINERS = frozenset({"такого", "такої", "таких", "відп�
 
 
 def _head_before(view: View, m: Mention) -> int:
-    """The token before a mention, past a determiner: "керівник такого поліцейського" -> "керівник"."""
+    """The token before a mention, past a determiner ("керівник такого поліцейського" -> "керівник") or a
+    unit's kind ("підрозділ внутрішнього контролю Національного бюро" -> "підрозділ")."""
     i = m.token_start - 1
-    return i - 1 if i >= 1 and view.tokens[i].norm in _DETERMINERS else i
+    if i >= 1 and view.tokens[i].norm in _DETERMINERS:
+        return i - 1
+    if (
+        i >= 2
+        and "gent" in cases(view.tokens[i].norm)
+        and first_pos(view.tokens[i - 1].norm) == "ADJF"
+        and _is_generic_head(view.tokens[i - 2])
+    ):
+        return i - 2
+    return i
 
 
 def _governed(view: View, m: Mention) -> bool:
