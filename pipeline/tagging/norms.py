@@ -369,6 +369,27 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     return list(dict.fromkeys(agents))
 
 
+def _subjects_after_modal(view: View, cue_end: int) -> list[str]:
+    """ "З клопотанням … до слідчого судді має право звернутися прокурор або слідчий за погодженням з прокурором":
+    the subjects right after the modal's infinitive, when none stands before it."""
+    cue_token = view.token_at(cue_end) - 1
+    start = _clause_start(view, cue_token)
+    if any(
+        is_nominative_noun(t.norm) and "gent" not in cases(t.norm) and view.tokens[k - 1].norm not in _PREPOSITIONS
+        for k, t in enumerate(view.tokens[start:cue_token], start)
+        if t.is_word and k > 0
+    ) or (view.tokens[start].is_word and is_nominative_noun(view.tokens[start].norm) and start < cue_token):
+        return []  # "Правовласник зобов'язаний повідомити центральний орган …": a subject of its own before the cue
+    i = view.token_at(cue_end)
+    last = None
+    while (
+        i < len(view.tokens) and view.tokens[i].is_word and is_infinitive(view.tokens[i].norm) and i - (last or i) < 2
+    ):
+        last = i
+        i += 1
+    return _subjects_after(view, last) if last is not None else []
+
+
 def _unlisted_name(view: View, j: int) -> int:
     """The end of a capitalised nominative name of a body the registry does not list ("Верховна Рада України",
     "Президент України"), 0 when the words at j are not one."""
@@ -597,6 +618,11 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         ):
             found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
             if not agents:
+                continue
+        if not agents and not found:
+            inverted = _subjects_after_modal(view, cue.end)
+            if inverted:
+                found += [NormCandidate(a, cue.modality, 1, "subject", cue.start, cue.end) for a in inverted]
                 continue
         if not agents and _DATIVE_CUE.match(view.folded[cue.start : cue.end]):
             agents, source = dative_agents(view, token), "dative"
