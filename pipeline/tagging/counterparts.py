@@ -52,6 +52,8 @@ def _on_request(text: str, cue_start: int) -> bool:
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
+_PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
+_PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
 
@@ -74,7 +76,11 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
+        if _PURPOSE.search(text, 0, cue.start):
+            continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
         if cue.end <= start and cue.start >= clause_start:
+            if _PURPOSE_OPENS.search(text, cue.end, start):
+                continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
             if _RELATIVE_CLAUSE.search(text, cue.end, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
