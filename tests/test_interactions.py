@@ -194,10 +194,16 @@ from pipeline.tagging.tagger import Tagger
             {("cmu", "border_guard", "oversee")},
         ),
         (  # two bodies side by side are not a list: the requester, then the subject
-            "На запит Служби безпеки України митні органи надають наявну інформацію.",
+            "На запит Служби безпеки України митні органи надають допомогу.",
             "Стаття 458. Взаємодія",
             "4495-17",
             {("customs", "sbu", "assist")},
+        ),
+        (  # information given on request: the narrower type is stated, before or after the request
+            "На запит Служби безпеки України митні органи надають наявну інформацію.",
+            "Стаття 458. Взаємодія",
+            "4495-17",
+            {("customs", "sbu", "inform")},
         ),
         (  # a dative body first: the police body is a mention of its own before a body in another case
             "Органам Національної поліції митні органи передають матеріали про порушення.",
@@ -527,6 +533,20 @@ from pipeline.tagging.tagger import Tagger
             "Стаття 632. Тимчасове звільнення особи",
             "4651-17",
             set(),
+        ),
+        (  # orders binding a unit: it assists their authors; the narrower type stated after "за запитом"
+            "Доручення слідчого, дізнавача, прокурора щодо проведення слідчих (розшукових) дій є обов'язковими для "
+            "виконання оперативним підрозділом.",
+            "Стаття 41. Оперативні підрозділи",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "assist")},
+        ),
+        (
+            "Відповідні органи (підрозділи) Державної прикордонної служби України за запитом посадових осіб "
+            "уповноважених підрозділів Національної поліції зобов'язані надавати відомості про транспортні засоби.",
+            "Стаття 279-2. Розгляд справ",
+            "80731-10",
+            {("border_guard", "police", "inform")},
         ),
         (  # a petition sent back to the prosecutor
             "Слідчий суддя, суд, встановивши, що клопотання подано без додержання вимог статті 155 цього Кодексу, "

@@ -52,6 +52,7 @@ def _on_request(text: str, cue_start: int) -> bool:
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
+_CLAUSE_BREAK = re.compile(r"[;.:]")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
@@ -96,11 +97,15 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 kind == "assist"
                 and _on_request(text, cue.start)
                 and any(
-                    c.modality == "inform" and clause_start <= c.start and c.end <= cue.start
+                    c.modality == "inform"
+                    and clause_start <= c.start
+                    and not _CLAUSE_BREAK.search(text, cue.end, c.start)
                     for c in cues.interactions(text)
                 )
             ):
-                kind = "inform"  # "надає інформацію … за запитом митного органу": the narrower type is stated
+                # "надає інформацію … за запитом митного органу", "за запитом X … зобов'язані надавати відомості": the
+                # narrower type is stated
+                kind = "inform"
             if before is None or cue.end > before[0]:
                 before = (cue.end, kind)
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):

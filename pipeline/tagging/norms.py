@@ -188,11 +188,18 @@ _DETERMINERS = frozenset({"такого", "такої", "таких", "відп�
 
 
 def _head_before(view: View, m: Mention) -> int:
-    """The token before a mention, past a determiner ("керівник такого поліцейського" -> "керівник") or a
-    unit's kind ("підрозділ внутрішнього контролю Національного бюро" -> "підрозділ")."""
+    """The token before a mention, past a determiner ("керівник такого поліцейського" -> "керівник"), a bracketed
+    synonym or a unit's kind ("підрозділ внутрішнього контролю Національного бюро" -> "підрозділ")."""
     i = m.token_start - 1
     if i >= 1 and view.tokens[i].norm in _DETERMINERS:
         return i - 1
+    if (
+        i >= 3
+        and view.tokens[i].text == ")"
+        and view.tokens[i - 2].text == "("
+        and _is_generic_head(view.tokens[i - 1])
+    ):
+        return i - 3  # "органи (підрозділи) Державної прикордонної служби України"
     if (
         i >= 2
         and "gent" in cases(view.tokens[i].norm)
@@ -1078,6 +1085,7 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
         or _stated_interaction(view, ctx)
         or _item_of_passive_power(view, ctx)
         or _instruction(view, ctx)
+        or _bound_to_execute(view)
     )
     found = _exchange_of_co_subjects(view, ctx, found)
     bearers = {c.agent for c in found}
@@ -1112,6 +1120,20 @@ def _instructed(view: View) -> list[Mention]:
         if t.is_word and _is_finite_present(t.norm):
             return []
     return []
+
+
+_TO_EXECUTE = re.compile(r"\bобов'язков\w+\s+(?:для|до)\s+виконання\s+")
+
+
+def _bound_to_execute(view: View) -> list[NormCandidate]:
+    """ "Доручення слідчого, прокурора … є обов'язковими для виконання оперативним підрозділом": the body in the
+    instrumental right after it must carry them out."""
+    found: list[NormCandidate] = []
+    for match in _TO_EXECUTE.finditer(view.folded):
+        nxt = next((m for m in view.mentions if m.start == match.end()), None)
+        if nxt is not None and "ablt" in mention_cases(view, nxt):
+            found += [NormCandidate(m.agency, "duty", 4, "instrumental") for m in coordinated(view, view.mentions, nxt)]
+    return found
 
 
 def _in_dative(view: View, m: Mention) -> bool:
