@@ -259,12 +259,22 @@ def role_subject(view: View, cue_token: int) -> bool:
         if t.norm not in ROLES_NOMINATIVE or any(m.token_start <= i < m.token_end for m in view.mentions):
             continue
         prev = view.tokens[i - 1].norm if i > start else ","
-        nxt = i + 1
         if prev in _PREPOSITIONS or _adjectival_role(view, i):
             return False  # "на слідчого", "слідчі (розшукові) дії", "слідчий експеримент"
         # "детективи Національного бюро", "слідчі органів поліції": the body named with the role bears it
-        return not any(nxt <= m.token_start <= nxt + 1 for m in view.mentions)
+        return not _body_named_with_role(view, i)
     return False
+
+
+def _body_named_with_role(view: View, i: int) -> bool:
+    """ "детективи Національного бюро", "слідчі органів поліції": a body right after the role (or after one word)
+    is the role's; "слідчий, прокурор", "слідчим або прокурором" list a body beside it."""
+    nxt = view.tokens[i + 1] if i + 1 < len(view.tokens) else None
+    return any(
+        m.agency != ROLE_BEARER
+        and (m.token_start == i + 1 or (m.token_start == i + 2 and nxt is not None and nxt.norm not in _COORDINATORS))
+        for m in view.mentions
+    )
 
 
 def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
@@ -997,7 +1007,7 @@ def _roles_as_agents(view: View) -> list[NormCandidate]:
             continue
         if i + 1 < len(view.tokens) and view.tokens[i + 1].norm.startswith("судд"):
             continue
-        if any(m.token_start in (i + 1, i + 2) and m.agency != ROLE_BEARER for m in view.mentions):
+        if _body_named_with_role(view, i):
             continue  # "слідчими органів безпеки": the body named with the role bears it
         if any(_is_passive(view, k) for k in range(max(_clause_start(view, i), i - 3), i)):
             return [NormCandidate(ROLE_BEARER, "duty", 4, "instrumental")]  # "продовжується слідчим"
