@@ -53,6 +53,7 @@ _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначаєт
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 _CLAUSE_BREAK = re.compile(r"[;.:]")
+_WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
@@ -77,6 +78,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
+        if _WITHOUT.search(text, 0, cue.start):
+            continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
         if cue.end <= start and cue.start >= clause_start:
@@ -236,12 +239,14 @@ def _on_its_order(view: View, agents: Sequence[str]) -> set[tuple[str, str, str]
 
 
 def _topic(view: View, m: Mention, cues: CueSet) -> bool:
-    """ "вирок щодо прокурора", "стосовно судді", "рішення про звільнення прокурора": the body a decision is about,
-    or the body acted upon by a personnel or organisational action outside any interaction cue, is no partner."""
+    """ "вирок щодо прокурора", "стосовно судді", "рішення про звільнення прокурора", "через відповідну обласну
+    прокуратуру": the body a decision is about, a channel (CONVENTIONS.md 12), or the body acted upon by a personnel
+    or organisational action outside any interaction cue, is no partner."""
     if m.token_start == 0:
         return False
     prev = view.tokens[m.token_start - 1]
-    if prev.norm in ("щодо", "стосовно", "відносно"):
+    before = view.tokens[m.token_start - 2] if m.token_start > 1 and first_pos(prev.norm) == "ADJF" else prev
+    if prev.norm in ("щодо", "стосовно", "відносно") or before.norm == "через":
         return True
     return (
         prev.norm.startswith(_PERSONNEL_ACTIONS)
