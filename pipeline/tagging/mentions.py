@@ -280,7 +280,7 @@ def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> lis
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         # "слідчим суддею відповідного апеляційного суду": a determiner between them is in neither span
         between = tokens[m.token_end : nxt.token_start] if nxt is not None else []
-        adjacent = nxt is not None and all(t.norm.startswith(_DETERMINERS) for t in between) and len(between) <= 1
+        adjacent = nxt is not None and all(t.norm in DETERMINERS for t in between) and len(between) <= 1
         if (
             adjacent
             and m.agency in ("law_enforcement", "prosecutor", "court", "police")
@@ -291,7 +291,12 @@ def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> lis
     return kept
 
 
-_DETERMINERS = ("відповідн", "так", "інш", "цього", "цієї", "ціє")
+# words between a head and its body that belong to neither span (CONVENTIONS.md 20): "такого", "відповідного", …
+DETERMINERS = frozenset(
+    stem + ending
+    for stem in ("так", "відповідн", "інш")
+    for ending in ("ий", "а", "е", "і", "ого", "ої", "их", "ому", "ій", "им", "ими", "у", "ої")
+) | {"цього", "цієї", "цих", "цей", "ця", "це", "ці"}
 
 
 def _genitive(t: Token) -> bool:

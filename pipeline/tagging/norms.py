@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
-from pipeline.tagging.mentions import PREDICATIVE, AgencyMatcher, Mention, default_matcher
+from pipeline.tagging.mentions import DETERMINERS, PREDICATIVE, AgencyMatcher, Mention, default_matcher
 from pipeline.tagging.morph import (
     cases,
     first_pos,
@@ -184,14 +184,11 @@ def _is_generic_head(t: Token) -> bool:
 _ACTING_JUDGE = frozenset({"суддя", "суддею", "суддями"})
 
 
-_DETERMINERS = frozenset({"такого", "такої", "таких", "відповідного", "відповідної", "відповідних"})
-
-
 def _head_before(view: View, m: Mention) -> int:
     """The token before a mention, past a determiner ("керівник такого поліцейського" -> "керівник"), a bracketed
     synonym or a unit's kind ("підрозділ внутрішнього контролю Національного бюро" -> "підрозділ")."""
     i = m.token_start - 1
-    if i >= 1 and view.tokens[i].norm in _DETERMINERS:
+    if i >= 1 and view.tokens[i].norm in DETERMINERS:
         return i - 1
     if (
         i >= 3
