@@ -1306,10 +1306,29 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
 def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
     """ "Строк … може бути продовжений:" / "прокурором, якщо …": an item naming the agent of a lead-in's
     passive "may be done" holds a power, not the plain passive's duty."""
-    found = _level4(view)
+    found = _level4(view) or _agents_of_lead_in_passive(view, ctx)
     if not any(_PASSIVE_MODAL.search(lead.folded) for lead in ctx.lead_ins):
         return found
     return [replace(c, modality="power") if c.agent_source == "instrumental" else c for c in found]
+
+
+def _agents_of_lead_in_passive(view: View, ctx: Context) -> list[NormCandidate]:
+    """ "Письмове повідомлення про підозру здійснюється:" + "судді Вищого антикорупційного суду - Генеральним
+    прокурором": an item naming in the instrumental the agent of its lead-in's passive (a duty; a power when the
+    passive is "may be done", see _item_of_passive_power)."""
+    lead = ctx.lead_ins[-1] if ctx.lead_ins else None
+    if lead is None or not lead.text.rstrip().endswith(":"):
+        return []
+    if not (_PASSIVE_MODAL.search(lead.folded) or any(_is_passive(lead, i) for i in range(len(lead.tokens)))):
+        return []
+    for m in view.mentions:
+        # the agent opens the item or follows its dash ("… - Генеральним прокурором"); an instrumental after a noun or
+        # a participle is theirs ("призначення судом", "визначених слідчим, прокурором")
+        if not (m.token_start == 0 or view.tokens[m.token_start - 1].text in _DASHES):
+            continue
+        if "ablt" in mention_cases(view, m):
+            return [NormCandidate(x.agency, "duty", 2, "instrumental") for x in coordinated(view, view.mentions, m)]
+    return []
 
 
 def rule_norms(view: View, ctx: Context, cues: CueSet | None = None) -> set[tuple[str, str]]:
