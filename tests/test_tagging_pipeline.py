@@ -276,3 +276,30 @@ def test_project_annotations_are_valid_and_large_enough() -> None:
         by_article.setdefault(f"{a.work}#{a.eid.split('__')[0]}", set()).add(a.split)
     assert all(len(splits) == 1 for splits in by_article.values())  # split by article
     assert {"train", "dev"} == {s for splits in by_article.values() for s in splits}
+
+
+def test_a_change_to_the_rule_code_gives_a_new_tagger_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored tags are keyed by the tagger version: code that decides the output must be part of it, or an upgraded
+    normgap would keep the old rules' tags."""
+    import importlib.resources as resources
+
+    from pipeline.tagging import tagger as tagger_module
+
+    real_files = resources.files
+    copy = tmp_path / "pipeline"
+    (copy / "data").mkdir(parents=True)
+    (copy / "tagging").mkdir()
+    for name in ("agencies.toml", "cues.toml"):
+        (copy / "data" / name).write_bytes((real_files("pipeline") / "data" / name).read_bytes())
+    for name in tagger_module._RULE_MODULES:
+        (copy / "tagging" / name).write_bytes((real_files("pipeline.tagging") / name).read_bytes())
+    monkeypatch.setattr(
+        tagger_module.resources, "files", lambda package: copy if package == "pipeline" else copy / "tagging"
+    )
+    same = tagger_module._data_digest()
+    with (copy / "tagging" / "norms.py").open("a", encoding="utf-8") as f:
+        f.write("\n# a changed rule\n")
+    changed = tagger_module._data_digest()
+    monkeypatch.setattr(tagger_module.resources, "files", real_files)
+    assert same == tagger_module._data_digest()
+    assert changed != same

@@ -78,10 +78,29 @@ class UnitResult:
 
 
 def _data_digest() -> str:
+    """What the rules are: their data files and the code that applies them. A change to either gives a new tagger
+    version, so stored tags made by the old rules are redone, never silently kept."""
     h = hashlib.sha256()
     for name in ("agencies.toml", "cues.toml"):
         h.update((resources.files("pipeline") / "data" / name).read_bytes())
+    for name in _RULE_MODULES:
+        h.update(name.encode())
+        h.update((resources.files("pipeline.tagging") / name).read_bytes())
     return h.hexdigest()[:10]
+
+
+# the modules whose code decides what the tagger outputs (evaluation, training and job code do not)
+_RULE_MODULES = (
+    "counterparts.py",
+    "cues.py",
+    "mentions.py",
+    "model.py",
+    "morph.py",
+    "norms.py",
+    "registry.py",
+    "tagger.py",
+    "tokens.py",
+)
 
 
 def _cyrillic_share(text: str) -> float:
