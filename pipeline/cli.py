@@ -1747,7 +1747,10 @@ def _update(args: argparse.Namespace) -> int:
             _err(f"normgap: tagging {e.label}: {e.failed}")
             code = max(code, EXIT_FAILED)
         compared = []
-        if new_editions or changed_instruments or not flags_before:
+        # editions tagged again (new ones, or all of them after an upgrade of the rules) may carry other norms: the
+        # alignments that weigh them are made again too
+        retagged = any(not e.skipped for e in report.editions)
+        if new_editions or changed_instruments or retagged or not flags_before:
             compared = _compare_for_run(store, args)
             reviews = _reviews(store, compared)
             for result in compared:
