@@ -563,7 +563,16 @@ def _verb_in_condition(view: View, verb: int) -> bool:
 def _in_condition(view: View, m: Mention) -> bool:
     """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject; the
     condition's subject stands before its verb."""
-    return _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3) or t.norm in _PREDICATIVES)
+    if _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3) or t.norm in _PREDICATIVES):
+        return True
+    # "У разі якщо правовласник … не подасть заяву … або центральний орган … не зареєструє": a second subject joined
+    # to the condition's first clause
+    if m.token_start == 0 or view.tokens[m.token_start - 1].norm not in ("або", "чи"):
+        return False
+    verbs = [i for i in range(m.token_start - 1) if view.tokens[i].is_word and _is_finite_present(view.tokens[i].norm)]
+    if not verbs or any(t.norm == "то" for t in view.tokens[verbs[-1] : m.token_start]):
+        return False  # "Якщо …, то слідчий … або прокурор має право": the main clause has begun
+    return _verb_in_condition(view, verbs[-1])
 
 
 # verbless predicates that close an "if" clause like a verb ("коли неможливе прибуття захисника, слідчий …")
