@@ -47,6 +47,7 @@ _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^доз
 # "До повноважень / завдань X належать": the body in the genitive after the noun bears them
 _BELONGS_TO = re.compile(r"^до\s+(?:основних\s+)?(?:повноважень|завдань|функцій)\s+")
 _COPULA = frozenset({"є", "буде", "були", "був", "була"})
+_DEFINITIONS_LEAD_IN = re.compile(r"\b(?:мають|має)\s+таке\s+значення\b|\bвживаються\s+в\s+такому\s+значенні\b")
 _HEADING_LABEL = re.compile(r"^Стаття\s+[\d-]+\.\s*")
 _RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "котрі", "котрий"})
 # investigators by role, in the nominative (pymorphy3 reads "слідчий" first as an adjective, "детектив" caseless)
@@ -204,6 +205,11 @@ def _head_before(view: View, m: Mention) -> int:
         and _is_generic_head(view.tokens[i - 2])
     ):
         return i - 2
+    head_cases = cases(view.tokens[i].norm) if i >= 1 else frozenset()
+    if i >= 1 and _is_generic_head(view.tokens[i]) and "gent" in head_cases and "nomn" not in head_cases:
+        before = view.tokens[i - 1]
+        if _is_generic_head(before) and is_nominative_noun(before.norm):
+            return i - 1  # "Детективи органів Бюро економічної безпеки України здійснюють": the heads' chain
     return i
 
 
@@ -1094,6 +1100,8 @@ def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[Nor
     if view.lang == "en":
         return _english(view, cues)
     ctx.item = view
+    if any(_DEFINITIONS_LEAD_IN.search(lead.folded) for lead in ctx.lead_ins):
+        return []  # "Терміни … мають таке значення:": the items define words, they bind no body
     found = (
         _level1(view, ctx, cues)
         or _level2(ctx, cues)
