@@ -391,23 +391,27 @@ def _subjects_after(view: View, verb: int) -> list[str]:
 
 def _subjects_after_modal(view: View, cue_end: int) -> list[str]:
     """ "З клопотанням … до слідчого судді має право звернутися прокурор або слідчий за погодженням з прокурором":
-    the subjects right after the modal's infinitive, when none stands before it."""
+    the subjects right after the modal's infinitive(s), when no subject of its own stands before the cue."""
     cue_token = view.token_at(cue_end) - 1
-    start = _clause_start(view, cue_token)
-    if any(
-        is_nominative_noun(t.norm) and "gent" not in cases(t.norm) and view.tokens[k - 1].norm not in _PREPOSITIONS
-        for k, t in enumerate(view.tokens[start:cue_token], start)
-        if t.is_word and k > 0
-    ) or (view.tokens[start].is_word and is_nominative_noun(view.tokens[start].norm) and start < cue_token):
-        return []  # "Правовласник зобов'язаний повідомити центральний орган …": a subject of its own before the cue
-    i = view.token_at(cue_end)
+    if _noun_subject_before(view, _clause_start(view, cue_token), cue_token):
+        return []  # "Правовласник зобов'язаний повідомити центральний орган …"
     last = None
-    while (
-        i < len(view.tokens) and view.tokens[i].is_word and is_infinitive(view.tokens[i].norm) and i - (last or i) < 2
-    ):
-        last = i
-        i += 1
+    i = view.token_at(cue_end)
+    while i < len(view.tokens) and view.tokens[i].is_word and is_infinitive(view.tokens[i].norm):
+        last, i = i, i + 1
     return _subjects_after(view, last) if last is not None else []
+
+
+def _noun_subject_before(view: View, start: int, end: int) -> bool:
+    """A nominative noun between start and end that can be a subject: the clause's first word, or a form with no
+    genitive reading that no preposition governs."""
+    for k in range(start, end):
+        t = view.tokens[k]
+        if not t.is_word or not is_nominative_noun(t.norm):
+            continue
+        if k == start or ("gent" not in cases(t.norm) and view.tokens[k - 1].norm not in _PREPOSITIONS):
+            return True
+    return False
 
 
 def _unlisted_name(view: View, j: int) -> int:
