@@ -735,6 +735,20 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "4651-17",
             {("law_enforcement", "power"), ("prosecutor", "power")},
         ),
+        # investigators by role beside bodies: agents of a "may be done" passive, holders of a permission
+        (
+            "Захисник може бути залучений слідчим, прокурором, слідчим суддею чи судом в інших випадках.",
+            "",
+            "4651-17",
+            {("law_enforcement", "power"), ("prosecutor", "power"), ("court", "power")},
+        ),
+        (
+            "ознайомлюватися з документами, за рахунок коштів, з дозволу слідчого, прокурора або суду;",
+            "Стаття 8. Права підрозділів\nПідрозділам, які здійснюють оперативно-розшукову діяльність, надається "
+            "право:",
+            "2135-12",
+            {("law_enforcement", "power"), ("prosecutor", "power"), ("court", "power")},
+        ),
         # a chain of heads before the body; no norm in the items of a list of definitions
         (
             "Детективи органів Бюро економічної безпеки України здійснюють досудове розслідування кримінальних "

@@ -744,7 +744,20 @@ def _passive_power(view: View) -> list[NormCandidate]:
                 continue  # "завершення розгляду судом позовів": the agent of a noun, not of the passive
             if (generic or head.norm not in _PREPOSITIONS) and not _in_with_list(view, m):
                 found.append(NormCandidate(m.agency, modality, 1, "instrumental", match.start(), match.end()))
+        if found and _role_instrumental_in(view, token, end):
+            # "може бути залучений слідчим, прокурором, слідчим суддею чи судом": the investigator listed with them
+            found.append(NormCandidate(ROLE_BEARER, modality, 1, "instrumental", match.start(), match.end()))
     return found
+
+
+def _role_instrumental_in(view: View, start: int, end: int) -> bool:
+    return any(
+        view.tokens[i].norm in _ROLES_INSTRUMENTAL
+        and view.tokens[i - 1].norm not in _PREPOSITIONS
+        and not (i + 1 < len(view.tokens) and view.tokens[i + 1].norm.startswith("судд"))
+        and not _body_named_with_role(view, i)
+        for i in range(start + 1, end)
+    )
 
 
 def _in_prepositional_phrase(view: View, noun: int) -> bool:
@@ -1217,21 +1230,51 @@ def permission_holders(view: View) -> list[NormCandidate]:
         before = [i for i in range(_clause_start(view, token), token) if i not in covered][-10:]
         if any(_SUBORDINATE.match(view.tokens[i].norm) for i in before):
             continue
-        following = sorted((m for m in view.mentions if m.token_start >= token), key=lambda m: m.token_start)
-        if not following or following[0].token_start - token > 1:
-            continue  # "на вимогу утримувача товарів": a person, not a body
-        holders = [following[0]]
-        for m in following[1:]:
-            between = view.tokens[holders[-1].token_end : m.token_start]
-            if (
-                len(between) > 3
-                or not any(t.norm in _COORDINATORS for t in between)
-                or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
-            ):
-                break  # "На вимогу органів X органи Y надають": Y is the one asked, not a second holder
-            holders.append(m)
-        found += [NormCandidate(m.agency, "power", 4, "permission", match.start(), match.end()) for m in holders]
+        roles = _roles_genitive_at(view, token)
+        following = sorted((m for m in view.mentions if m.token_start >= roles.end), key=lambda m: m.token_start)
+        holders: list[str] = [ROLE_BEARER] if roles.found else []
+        end = roles.end
+        if following and following[0].token_start - end <= (1 if not roles.found else 2):
+            for m in following:
+                between = view.tokens[end : m.token_start]
+                if holders and (
+                    len(between) > 3
+                    or not any(t.norm in _COORDINATORS for t in between)
+                    or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+                ):
+                    break  # "На вимогу органів X органи Y надають": Y is the one asked, not a second holder
+                holders.append(m.agency)
+                end = m.token_end
+        # none after "на вимогу утримувача товарів": a person, not a body
+        found += [
+            NormCandidate(a, "power", 4, "permission", match.start(), match.end()) for a in dict.fromkeys(holders)
+        ]
     return found
+
+
+@dataclass(frozen=True)
+class _RolesAt:
+    found: bool
+    end: int
+
+
+def _roles_genitive_at(view: View, i: int) -> _RolesAt:
+    """ "з дозволу слідчого, прокурора або суду": investigators named by role (genitive) opening the list of
+    permitting bodies; where the roles end."""
+    found = False
+    while i < len(view.tokens):
+        t = view.tokens[i]
+        if t.norm in _ROLES_GENITIVE:
+            found = True
+        elif not (found and t.norm in _COORDINATORS):
+            break
+        i += 1
+    while found and i > 0 and view.tokens[i - 1].norm in _COORDINATORS:
+        i -= 1
+    return _RolesAt(found, i)
+
+
+_ROLES_GENITIVE = frozenset({"слідчого", "дізнавача", "детектива", "слідчих", "дізнавачів", "детективів"})
 
 
 def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
