@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
+from pipeline.instruments import Instrument, add_instrument
 from pipeline.parse import parse_print_html
 from pipeline.records import TrackedAct
 from pipeline.store import Store
@@ -114,3 +115,24 @@ def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgresql":
         return str(request.getfixturevalue("pg_url"))
     return str(tmp_path / "corpus.sqlite")
+
+
+def add_test_instrument(
+    path: Path, slug: str = "test-conv", title: str = "Convention on Customs Cooperation", force: str = "binding"
+) -> None:
+    """Register an instrument whose English text is the test treaty (tests/fixtures/treaty-customs.txt)."""
+    date = "2001-01-01" if force == "binding" else "2002-01-01"
+    add_instrument(
+        path, Instrument(slug, title, date, force, ("customs",), en_file=str(FIXTURES / "treaty-customs.txt"))
+    )
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> tuple[Path, Path]:
+    """A binding and a soft-law instrument (the English test treaty) and a tracked act 100-20 on customs."""
+    instruments = tmp_path / "instruments.toml"
+    add_test_instrument(instruments)
+    add_test_instrument(instruments, "test-soft", "Guidelines", "soft_law")
+    acts = tmp_path / "acts.toml"
+    acts.write_text('[[act]]\nnreg = "100-20"\ntitle = "t"\ntopics = ["customs"]\n', encoding="utf-8")
+    return instruments, acts

@@ -90,36 +90,6 @@ def test_alignment_metrics_follow_the_gold_format() -> None:
     assert r["status_accuracy"] == 0.5
 
 
-@pytest.fixture
-def registry(tmp_path: Path) -> tuple[Path, Path]:
-    instruments = tmp_path / "instruments.toml"
-    add_instrument(
-        instruments,
-        Instrument(
-            "test-conv",
-            "Convention on Customs Cooperation",
-            "2001-01-01",
-            "binding",
-            ("customs",),
-            en_file=str(FIXTURES / "treaty-customs.txt"),
-        ),
-    )
-    add_instrument(
-        instruments,
-        Instrument(
-            "test-soft",
-            "Guidelines",
-            "2002-01-01",
-            "soft_law",
-            ("customs",),
-            en_file=str(FIXTURES / "treaty-customs.txt"),
-        ),
-    )
-    acts = tmp_path / "acts.toml"
-    acts.write_text('[[act]]\nnreg = "100-20"\ntitle = "t"\ntopics = ["customs"]\n', encoding="utf-8")
-    return instruments, acts
-
-
 def test_compare_writes_concordance_tables(
     store: Store, registry: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.cli import refresh_instruments
 from pipeline.errors import ConfigError
-from pipeline.instruments import Instrument, add_instrument
+from pipeline.instruments import Instrument
 from pipeline.parse import parse_print_html
 from pipeline.records import ParsedAct, TrackedAct
 from pipeline.review.app import create_app
@@ -24,7 +24,7 @@ from pipeline.review.report import report_rows, write_report
 from pipeline.store import Store
 from pipeline.tagging.job import tag_store
 from pipeline.tagging.tagger import Tagger
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, add_test_instrument
 
 FLAG = "test-conv#art_1"
 
@@ -35,17 +35,7 @@ def _compare(store: Store, tmp_path: Path) -> None:
     from pipeline.instruments import load_instruments
 
     path = tmp_path / "instruments.toml"
-    add_instrument(
-        path,
-        Instrument(
-            "test-conv",
-            "Convention on Customs Cooperation",
-            "2001-01-01",
-            "binding",
-            ("customs",),
-            en_file=str(FIXTURES / "treaty-customs.txt"),
-        ),
-    )
+    add_test_instrument(path)
     assert refresh_instruments(store, None, path)[1] == []
     compare_instruments(
         store, load_instruments(path), [TrackedAct("100-20", "t", "", ("customs",))], default_thesaurus()

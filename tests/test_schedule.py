@@ -93,32 +93,16 @@ def test_update_writes_a_change_report(
 
 
 def test_update_compares_again_when_the_rules_change(
-    portal: FakePortal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    portal: FakePortal, registry: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An upgrade of the tagging rules retags every edition; the alignments that weigh the norms are made again,
     not left as they were because no new edition came in."""
-    from pipeline.instruments import Instrument, add_instrument
-    from tests.conftest import FIXTURES
-
-    instruments = tmp_path / "instruments.toml"
-    add_instrument(
-        instruments,
-        Instrument(
-            "test-conv",
-            "Convention",
-            "2001-01-01",
-            "binding",
-            ("customs",),
-            en_file=str(FIXTURES / "treaty-customs.txt"),
-        ),
-    )
-    acts = tmp_path / "acts.toml"
-    acts.write_text('[[act]]\nnreg = "100-20"\ntitle = "t"\ntopics = ["customs"]\n', encoding="utf-8")
+    instruments, acts = registry
     args = ["--db", str(tmp_path / "c.sqlite"), "--mirror", portal.base, "--delay", "0", "--acts-file", str(acts)]
     args += ["--archive", str(tmp_path / "raw"), "--instruments-file", str(instruments), "--out", str(tmp_path / "o")]
     args += ["--log", str(tmp_path / "normgap.log"), "--no-embeddings"]
     assert main(["update", *args]) == EXIT_OK
-    assert "compared 1 instruments" in capsys.readouterr().out
+    assert "compared 2 instruments" in capsys.readouterr().out
     assert main(["update", *args]) == EXIT_OK
     assert "nothing compared again" in capsys.readouterr().out
     # the store was tagged by older rules (as after an upgrade of normgap): every edition is tagged again
@@ -128,4 +112,4 @@ def test_update_compares_again_when_the_rules_change(
         conn.execute("UPDATE edition_tagging SET tagger_version = 'rules-0000000000'")
     assert main(["update", *args]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "compared 1 instruments" in out and "nothing compared again" not in out
+    assert "compared 2 instruments" in out and "nothing compared again" not in out
