@@ -113,9 +113,12 @@ def _validate(data: dict[str, Any], where: str, known_agencies: set[str] | None)
 
 
 def load_annotations(folder: Path = DEFAULT_FOLDER, *, known_agencies: set[str] | None = None) -> list[Annotation]:
-    """Every annotation line of every *.jsonl in the folder; a malformed line is an error naming it."""
+    """Every annotation line of every *.jsonl in the folder (or of the one file given); a malformed line is an
+    error naming it."""
     found: list[Annotation] = []
-    for path in sorted(folder.glob("*.jsonl")):
+    if not folder.exists():
+        raise ConfigError("no such annotation folder or file", path=str(folder))
+    for path in [folder] if folder.is_file() else sorted(folder.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue

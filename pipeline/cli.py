@@ -400,9 +400,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("agreement", help="inter-annotator agreement: span F1, norm F1 and kappa, disagreements")
+    p = sub.add_parser(
+        "agreement",
+        help="inter-annotator agreement: span F1, norm F1 and kappa, counterpart F1, disagreements",
+        description="Compares every two annotators who annotated the same units (or the two --annotators); the "
+        "annotations may sit in several folders or files (a first annotation and its independent second one).",
+    )
     p.add_argument("--annotators", nargs=2, metavar=("A", "B"))
-    p.add_argument("--annotations", type=Path, default=Path("annotations/tagging"))
+    p.add_argument("--annotations", type=Path, nargs="+", default=[Path("annotations/tagging")], metavar="DIR|FILE")
     p.add_argument("--out", type=Path, default=DEFAULT_OUTPUTS / "agreement")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_agreement)
@@ -1619,7 +1624,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from pipeline.annotations import load_annotations
     from pipeline.datasets.build import agreement
 
-    annotations = load_annotations(args.annotations)
+    annotations = [a for path in args.annotations for a in load_annotations(path)]
     if args.annotators:
         pairs = [tuple(args.annotators)]
     else:
@@ -1639,12 +1644,16 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(results, ensure_ascii=False, indent=2))
         return EXIT_OK
-    _out(f"{'annotators':<30} {'units':>6} {'agency F1':>10} {'norm F1':>8} {'kappa':>6} {'to adjudicate':>14}")
+    _out(
+        f"{'annotators':<40} {'units':>6} {'agency F1':>10} {'norm F1':>8} {'kappa':>6} {'triple F1':>10} "
+        f"{'to adjudicate':>14}"
+    )
     for r in results:
         pair = " / ".join(r["annotators"])
+        triples = f"{r['counterpart_f1']:.3f}" if "counterpart_f1" in r else "-"
         _out(
-            f"{pair:<30} {r['units']:>6} {r['agency_span_f1']:>10.3f} {r['norm_f1']:>8.3f} {r['norm_kappa']:>6.3f} "
-            f"{len(r['disagreements']):>14}"
+            f"{pair:<40} {r['units']:>6} {r['agency_span_f1']:>10.3f} {r['norm_f1']:>8.3f} {r['norm_kappa']:>6.3f} "
+            f"{triples:>10} {len(r['disagreements']):>14}"
         )
     _out(f"disagreements to adjudicate: {args.out}/")
     return EXIT_OK

@@ -153,6 +153,28 @@ def test_agreement_span_f1_kappa_and_disagreements() -> None:
     assert [d["unit"] for d in r["disagreements"]] == ["u#art_2"]
     with pytest.raises(ConfigError, match="no annotations by 'ann9'"):
         agreement(anns, "ann1", "ann9")
+    assert "counterpart_f1" not in r  # neither annotated counterparts
+
+
+def test_agreement_on_counterparts_where_both_annotated_them() -> None:
+    def cps(*triples: tuple[str, str, str]) -> tuple[dict[str, str], ...]:
+        return tuple({"agent": a, "counterpart": c, "type": t} for a, c, t in triples)
+
+    spans, norms = [(0, 12, "customs"), (20, 30, "sbu")], [("customs", "duty")]
+    anns = [
+        dataclasses.replace(_ann("u#art_1", "ann1", spans, norms), counterparts=cps(("customs", "sbu", "inform"))),
+        dataclasses.replace(_ann("u#art_1", "ann2", spans, norms), counterparts=cps(("customs", "sbu", "assist"))),
+        dataclasses.replace(_ann("u#art_2", "ann1", spans, norms), counterparts=cps(("customs", "sbu", "joint"))),
+        dataclasses.replace(_ann("u#art_2", "ann2", spans, norms), counterparts=cps(("customs", "sbu", "joint"))),
+        _ann("u#art_3", "ann1", spans, norms),  # no counterparts annotated: left out of the triple figures
+        dataclasses.replace(_ann("u#art_3", "ann2", spans, norms), counterparts=cps(("customs", "sbu", "inform"))),
+    ]
+    r = agreement(anns, "ann1", "ann2")
+    assert (r["units"], r["counterpart_units"], r["counterpart_triples"]) == (3, 2, [2, 2])
+    assert r["counterpart_f1"] == 0.5 and r["counterpart_pair_f1"] == 1.0
+    assert r["identical_units"] == 2
+    (d,) = r["disagreements"]
+    assert d["unit"] == "u#art_1" and d["ann2"]["counterparts"] == [("u#art_1", "customs", "sbu", "assist")]
 
 
 def test_units_in_export_carry_their_hash(store: Store) -> None:
@@ -259,7 +281,14 @@ def test_cli_agreement(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["agreement", "--annotations", str(folder), "--out", str(tmp_path / "agr"), "--json"]) == 0
     (result,) = json.loads(capsys.readouterr().out)
     assert result["agency_span_f1"] == 1.0 and result["norm_f1"] == 0.0 and len(result["disagreements"]) == 1
+    assert result["counterpart_f1"] == 1.0  # both annotated no counterpart on the unit
     assert (tmp_path / "agr" / "ann1-ann2.json").exists()
+    # a first annotation and its second one kept in different places
+    files = [str(folder / "a.jsonl"), str(folder / "b.jsonl")]
+    assert main(["agreement", "--annotations", *files, "--out", str(tmp_path / "agr2"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["annotators"] == ["ann1", "ann2"]
+    assert main(["agreement", "--annotations", str(tmp_path / "missing"), "--out", str(tmp_path / "agr3")]) != 0
+    assert "no such annotation folder or file" in capsys.readouterr().err
 
 
 def test_evaluate_tagging_on_stand_off_annotations(

@@ -339,6 +339,9 @@ def agreement(annotations: Sequence[Annotation], first: str, second: str) -> dic
     spans_b: set[Any] = set()
     norms_a: set[Any] = set()
     norms_b: set[Any] = set()
+    triples_a: set[Any] = set()
+    triples_b: set[Any] = set()
+    with_counterparts = 0
     items: list[tuple[str, str]] = []
     disagreements = []
     for unit in shared:
@@ -347,33 +350,51 @@ def agreement(annotations: Sequence[Annotation], first: str, second: str) -> dic
         sb = {(unit, x["start"], x["end"], x["agency"]) for x in b.agencies}
         na = {(unit, n["agent"], n["modality"]) for n in a.norms}
         nb = {(unit, n["agent"], n["modality"]) for n in b.norms}
+        # counterparts only where both annotated them (older files carry none)
+        both = a.counterparts is not None and b.counterparts is not None
+        ca = {(unit, c["agent"], c["counterpart"], c["type"]) for c in a.counterparts or ()} if both else set()
+        cb = {(unit, c["agent"], c["counterpart"], c["type"]) for c in b.counterparts or ()} if both else set()
+        with_counterparts += both
         spans_a |= sa
         spans_b |= sb
         norms_a |= na
         norms_b |= nb
+        triples_a |= ca
+        triples_b |= cb
         agents = {x[1] for x in na | nb} | {x[3] for x in sa | sb}
         for agent in sorted(agents):
             la = ",".join(sorted(m for _, ag, m in na if ag == agent)) or "none"
             lb = ",".join(sorted(m for _, ag, m in nb if ag == agent)) or "none"
             items.append((la, lb))
-        if sa != sb or na != nb:
+        if sa != sb or na != nb or ca != cb:
             disagreements.append(
                 {
                     "unit": unit,
                     "article": article_of(a.eid),
-                    first: {"agencies": sorted(sa - sb), "norms": sorted(na - nb)},
-                    second: {"agencies": sorted(sb - sa), "norms": sorted(nb - na)},
+                    first: {"agencies": sorted(sa - sb), "norms": sorted(na - nb), "counterparts": sorted(ca - cb)},
+                    second: {"agencies": sorted(sb - sa), "norms": sorted(nb - na), "counterparts": sorted(cb - ca)},
                 }
             )
-    return {
+    result: dict[str, Any] = {
         "annotators": [first, second],
         "units": len(shared),
         "agency_span_f1": round(_f1(spans_a, spans_b), 4),
         "norm_f1": round(_f1(norms_a, norms_b), 4),
         "norm_kappa": round(_kappa(items), 4),
         "items": len(items),
+        "identical_units": len(shared) - len(disagreements),
         "disagreements": disagreements,
     }
+    if with_counterparts:
+        pairs_a = {t[:3] for t in triples_a}
+        pairs_b = {t[:3] for t in triples_b}
+        result |= {
+            "counterpart_units": with_counterparts,
+            "counterpart_triples": [len(triples_a), len(triples_b)],
+            "counterpart_f1": round(_f1(triples_a, triples_b), 4),
+            "counterpart_pair_f1": round(_f1(pairs_a, pairs_b), 4),
+        }
+    return result
 
 
 def write_records(path: Path, records: Sequence[dict[str, Any]]) -> None:
