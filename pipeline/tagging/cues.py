@@ -37,6 +37,10 @@ class CueSet:
 
     def interactions(self, folded: str) -> list[CueMatch]:
         """Interaction cues (modality field = the interaction type); overlapping ones: the longer wins."""
+        return list(self._interactions(folded))
+
+    @lru_cache(maxsize=20_000)  # noqa: B019 - as find(): asked for once per mention of a unit, found once per text
+    def _interactions(self, folded: str) -> tuple[CueMatch, ...]:
         found = [
             CueMatch(kind, m.start(), m.end())
             for kind, patterns in self.interaction.items()
@@ -48,7 +52,7 @@ class CueSet:
         for cue in found:
             if not any(cue.start < k.end and k.start < cue.end for k in kept):
                 kept.append(cue)
-        return sorted(kept, key=lambda c: c.start)
+        return tuple(sorted(kept, key=lambda c: c.start))
 
     def find(self, folded: str, lang: str = "uk") -> list[CueMatch]:
         return list(self._find(folded, lang))
