@@ -52,7 +52,7 @@ def _on_request(text: str, cue_start: int) -> bool:
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
-_CLAUSE_BREAK = re.compile(r"[;.:]")
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
 _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")

@@ -54,6 +54,7 @@ _RELATIVE = frozenset({"що", "які", "який", "яка", "яке", "кот
 ROLES_NOMINATIVE = frozenset({"слідчий", "слідчі", "дізнавач", "дізнавачі", "детектив", "детективи"})
 ROLE_BEARER = "law_enforcement"
 _PREPOSITIONS = frozenset({"з", "із", "зі", "від", "до", "між", "перед", "за", "під", "у", "в", "на", "про", "щодо"})
+_PREPOSITIONS_OF_TOPIC = _PREPOSITIONS | {"стосовно", "відносно"}
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ def _governed(view: View, m: Mention) -> bool:
 def is_subject(view: View, m: Mention) -> bool:
     """Nominative and not a dependent; or the genitive after a generic head that is itself the subject:
     "Посадові особи митних органів мають право" -> customs (the officials stand for their body)."""
-    if m.token_start and view.tokens[m.token_start - 1].norm in _PREPOSITIONS | {"стосовно", "відносно"}:
+    if m.token_start and view.tokens[m.token_start - 1].norm in _PREPOSITIONS_OF_TOPIC:
         return False  # "стосовно судді", "на митні органи": no subject follows a preposition
     if not _governed(view, m):
         return "nomn" in mention_cases(view, m)
@@ -1230,11 +1231,11 @@ def permission_holders(view: View) -> list[NormCandidate]:
         before = [i for i in range(_clause_start(view, token), token) if i not in covered][-10:]
         if any(_SUBORDINATE.match(view.tokens[i].norm) for i in before):
             continue
-        roles = _roles_genitive_at(view, token)
-        following = sorted((m for m in view.mentions if m.token_start >= roles.end), key=lambda m: m.token_start)
-        holders: list[str] = [ROLE_BEARER] if roles.found else []
-        end = roles.end
-        if following and following[0].token_start - end <= (1 if not roles.found else 2):
+        end = _roles_genitive_end(view, token)
+        roles = end > token
+        following = sorted((m for m in view.mentions if m.token_start >= end), key=lambda m: m.token_start)
+        holders: list[str] = [ROLE_BEARER] if roles else []
+        if following and following[0].token_start - end <= (2 if roles else 1):
             for m in following:
                 between = view.tokens[end : m.token_start]
                 if holders and (
@@ -1252,26 +1253,17 @@ def permission_holders(view: View) -> list[NormCandidate]:
     return found
 
 
-@dataclass(frozen=True)
-class _RolesAt:
-    found: bool
-    end: int
-
-
-def _roles_genitive_at(view: View, i: int) -> _RolesAt:
-    """ "з дозволу слідчого, прокурора або суду": investigators named by role (genitive) opening the list of
-    permitting bodies; where the roles end."""
-    found = False
-    while i < len(view.tokens):
-        t = view.tokens[i]
-        if t.norm in _ROLES_GENITIVE:
-            found = True
-        elif not (found and t.norm in _COORDINATORS):
-            break
+def _roles_genitive_end(view: View, i: int) -> int:
+    """ "з дозволу слідчого, прокурора або суду": where the investigators named by role (genitive) that open the
+    list of permitting bodies end (i itself when none does)."""
+    start = i
+    while i < len(view.tokens) and (
+        view.tokens[i].norm in _ROLES_GENITIVE or (i > start and view.tokens[i].norm in _COORDINATORS)
+    ):
         i += 1
-    while found and i > 0 and view.tokens[i - 1].norm in _COORDINATORS:
+    while i > start and view.tokens[i - 1].norm in _COORDINATORS:
         i -= 1
-    return _RolesAt(found, i)
+    return i
 
 
 _ROLES_GENITIVE = frozenset({"слідчого", "дізнавача", "детектива", "слідчих", "дізнавачів", "детективів"})
