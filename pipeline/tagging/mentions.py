@@ -278,13 +278,13 @@ def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> lis
     kept: list[Mention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        # "слідчим суддею відповідного апеляційного суду": a determiner between them is in neither span
-        between = tokens[m.token_end : nxt.token_start] if nxt is not None else []
-        adjacent = nxt is not None and all(t.norm in DETERMINERS for t in between) and len(between) <= 1
         if (
-            adjacent
+            nxt is not None
             and m.agency in ("law_enforcement", "prosecutor", "court", "police")
-            and _genitive(tokens[nxt.token_start if nxt is not None else m.token_end])
+            # "слідчим суддею відповідного апеляційного суду": a determiner between them is in neither span
+            and all(t.norm in DETERMINERS for t in tokens[m.token_end : nxt.token_start])
+            and nxt.token_start - m.token_end <= 1
+            and _genitive(tokens[nxt.token_start])
         ):
             continue
         kept.append(m)
@@ -295,7 +295,7 @@ def _drop_generic_heads(tokens: Sequence[Token], mentions: list[Mention]) -> lis
 DETERMINERS = frozenset(
     stem + ending
     for stem in ("так", "відповідн", "інш")
-    for ending in ("ий", "а", "е", "і", "ого", "ої", "их", "ому", "ій", "им", "ими", "у", "ої")
+    for ending in ("ий", "а", "е", "і", "ого", "ої", "их", "ому", "ій", "им", "ими", "у")
 ) | {"цього", "цієї", "цих", "цей", "ця", "це", "ці"}
 
 
