@@ -290,15 +290,19 @@ def _roles_listed_before(view: View, subjects: Sequence[Mention]) -> bool:
     i = first - 1
     if i < start or view.tokens[i].norm not in _COORDINATORS:
         return False  # "Детектив Національного бюро": the body named with the role is the subject
-    ends = {m.token_end - 1: m for m in view.mentions}
+    # where a body's consent phrase starts, by the body's last token ("за погодженням з прокурором")
+    consents = {
+        m.token_end - 1: phrase
+        for m in view.mentions
+        if (phrase := _consent_phrase_before(view, m.token_start)) is not None
+    }
     saw_role = False
     while i >= start:
         t = view.tokens[i]
-        consent = ends.get(i)
         if t.norm in ROLES_NOMINATIVE and not _adjectival_role(view, i):
             saw_role = True
-        elif consent is not None and _consent_phrase_before(view, consent.token_start) is not None:
-            i = _consent_phrase_before(view, consent.token_start) or i
+        elif i in consents:
+            i = consents[i]
         elif t.norm not in _COORDINATORS:
             break
         i -= 1
