@@ -569,6 +569,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("court", "prosecutor", "inform")},
         ),
+        (  # the modal inside the partner's descriptive name ("що мають право …") is not the partner's norm
+            "Митні органи разом з іншими державними органами, що мають право здійснювати оперативно-розшукову "
+            "діяльність, можуть використовувати метод контрольованої поставки.",
+            "Стаття 456. Контрольована поставка",
+            "4495-17",
+            {("customs", "law_enforcement", "joint")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -140,6 +140,15 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
             "1150-20",
             [("Національної поліції України", "police"), ("міліції", "police")],
         ),
+        (
+            "надсилає матеріали керівнику органу дізнання або органів, на які покладено здійснення "
+            "оперативно-розшукової діяльності",
+            "4651-17",
+            [
+                ("органу дізнання", "law_enforcement"),
+                ("органів, на які покладено здійснення оперативно-розшукової діяльності", "law_enforcement"),
+            ],
+        ),
     ],
 )
 def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expected: list[tuple[str, str]]) -> None:
@@ -806,6 +815,22 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             {("competent_authority", "prohibition")},
         ),
         ("Customs may require the production of documents.", "", None, {("customs", "power")}),
+        # an indeclinable "Бюро" listed with datives is a dative too, not a passive's instrumental agent
+        (
+            "Інформація про операції, що здійснюються на банківських рахунках, повинна доводитися до відома "
+            "Національного антикорупційного бюро України, Бюро економічної безпеки України до виконання операції.",
+            "Стаття 269-1. Моніторинг банківських рахунків",
+            "4651-17",
+            set(),
+        ),
+        # every body of the list after "покладається на підрозділи органів" is charged, commas included
+        (
+            "Зняття інформації з електронних комунікаційних мереж покладається на уповноважені підрозділи органів "
+            "Національної поліції, Бюро економічної безпеки України, Державного бюро розслідувань та органів безпеки.",
+            "Стаття 263. Зняття інформації",
+            "4651-17",
+            {("police", "duty"), ("beb", "duty"), ("dbr", "duty"), ("sbu", "duty")},
+        ),
     ],
 )
 def test_norms(text: str, context: str, work: str | None, expected: set[tuple[str, str]]) -> None:

@@ -32,7 +32,8 @@ from pipeline.tagging.registry import registry_cached
 from pipeline.tagging.tokens import Token, tokenize
 
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
-_COORDINATORS = frozenset({"та", "і", "й", "або", ",", "чи", "(", ")"})
+_LIST_JOINERS = frozenset({"та", "і", "й", "або", ",", "чи"})
+_COORDINATORS = _LIST_JOINERS | {"(", ")"}
 _DEFINITION = re.compile(
     r"\s[-–—]\s+це\b|(?<!про\s)(?<!на\s)\bце\s+(?:центральний|державний|правоохоронний|орган)\b"
     # a structure, not a norm: "має таку загальну структуру:", "до складу якої входять:"
@@ -94,11 +95,25 @@ def analyse(text: str, *, work: str | None, lang: str = "uk", matcher: AgencyMat
 
 def mention_cases(view: View, m: Mention) -> frozenset[str]:
     """Cases of the mention's head: its first noun (abbreviations and indeclinables: any case), narrowed by the
-    adjectives before it ("Національного бюро": genitive or accusative, not nominative)."""
+    adjectives before it ("Національного бюро": genitive or accusative, not nominative). An indeclinable head
+    listed with declinable bodies takes their case ("Національному антикорупційному бюро України, Бюро
+    економічної безпеки України, Державному бюро розслідувань": dative, not instrumental)."""
+    own = _head_cases(view, m)
+    if len(own) < len(_ANY_CASE):
+        return own
+    listed = [_head_cases(view, x) for x in coordinated(view, view.mentions, m) if x is not m]
+    narrowed = own & frozenset().union(*(c for c in listed if len(c) < len(_ANY_CASE)))
+    return narrowed or own
+
+
+_ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+
+
+def _head_cases(view: View, m: Mention) -> frozenset[str]:
     agreeing: frozenset[str] | None = None
     for t in view.tokens[m.token_start : m.token_end]:
         if t.text.isupper() and len(t.text) > 1:
-            return agreeing or frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+            return agreeing or _ANY_CASE
         if has_noun_reading(t.norm):
             head = cases(t.norm)
             return (head & agreeing) or head if agreeing is not None else head
@@ -640,6 +655,8 @@ def _inherited(ctx: Context) -> tuple[list[str], str] | None:
 def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
     found: list[NormCandidate] = []
     for cue in cues.find(view.folded):
+        if any(m.start <= cue.start < m.end for m in view.mentions):
+            continue  # "органи, що мають право здійснювати …": a modal inside a body's descriptive name
         token = view.token_at(cue.start)
         antecedent = _relative_antecedent(view, token)
         if antecedent == []:
@@ -1017,17 +1034,27 @@ def _level4(view: View) -> list[NormCandidate]:
             # "здійснюється посадовими особами митних органів", "за рішенням керівника митного органу"
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
             heads = view.tokens[max(start, m.token_start - 4) : m.token_start]
-            if start <= listed_until or any(_is_generic_head(t) and "ablt" in cases(t.norm) for t in heads):
-                listed_until = m.token_end  # "начальником (відокремленого підрозділу) органу X"
+            charged = any(t.norm == "на" for t in heads) and any(t.norm.startswith("поклада") for t in clause)
+            if start <= listed_until or charged or any(_is_generic_head(t) and "ablt" in cases(t.norm) for t in heads):
+                # "начальником (відокремленого підрозділу) органу X", "покладається на підрозділи органів X"
+                listed_until = m.token_end
         elif "gent" in m_cases and prev in _COORDINATORS and start <= listed_until and not _in_with_list(view, m):
             # "… начальником органу Служби безпеки України, Державної прикордонної служби України, …": the
             # list of the heads' bodies goes on; a generic unit followed by its body ("оперативного
             # підрозділу органу …") is that body's, not an agent of its own
             listed_until = m.token_end
-            if not any(other.token_start in (m.token_end, m.token_end + 1) for other in view.mentions):
+            if not any(_heads_next(view, m, other) for other in view.mentions):
                 found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
     found += _roles_as_agents(view)
     return list({(c.agent, c.modality): c for c in found}.values())
+
+
+def _heads_next(view: View, m: Mention, other: Mention) -> bool:
+    """Whether the mention is a generic unit of the body right after it ("оперативного підрозділу органу X"),
+    not a member of a list that goes on with a comma or a conjunction."""
+    if other.token_start == m.token_end:
+        return True
+    return other.token_start == m.token_end + 1 and view.tokens[m.token_end].norm not in _LIST_JOINERS
 
 
 _ROLES_INSTRUMENTAL = frozenset({"слідчим", "дізнавачем", "детективом", "слідчими", "дізнавачами", "детективами"})
