@@ -862,7 +862,7 @@ def _own_subject(view: View) -> list[Mention]:
             t = view.tokens[k]
             if t.text in _DASHES:
                 break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
-            if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm):
+            if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm) and not _in_a_name(view, k):
                 nxt = view.tokens[k + 1] if k + 1 < len(view.tokens) else None
                 if (
                     _undergoes(t)
@@ -870,10 +870,34 @@ def _own_subject(view: View) -> list[Mention]:
                     or (t.norm in _MODAL_PASSIVE and nxt is not None and nxt.norm == "бути")
                 ):
                     break  # "Прокурор звільняється з посади", "Поліцейські можуть бути позбавлені звання"
-                return coordinated(view, view.mentions, m) + dependents
+                group = coordinated(view, view.mentions, m) + dependents
+                return group + [x for x in _listed_up_to(view, chain_end, k) if x not in group]
         if _verb_after_adverbial(view, chain_end, end):
             return coordinated(view, view.mentions, m) + dependents
     return []
+
+
+def _in_a_name(view: View, k: int) -> bool:
+    """Whether the token belongs to a body's descriptive name ("органу, що реалізує державну політику …")."""
+    return any(x.token_start <= k < x.token_end for x in view.mentions)
+
+
+def _listed_up_to(view: View, start: int, verb: int) -> list[Mention]:
+    """The bodies of a list that runs without a break up to the verb, also through listed bodies with no registry
+    id ("Оперативні підрозділи X, Y, Державної кримінально-виконавчої служби України, Z проводять"); none when
+    anything else stands between."""
+    starts = {x.token_start: x for x in view.mentions}
+    j, found = start, []
+    while j < verb:
+        t = view.tokens[j]
+        if j in starts:
+            found.append(starts[j])
+            j = starts[j].token_end
+        elif t.norm in _LIST_JOINERS or (t.is_word and first_pos(t.norm) in ("ADJF", "NOUN") and "gent" in cases(t.norm)):
+            j += 1
+        else:
+            return []
+    return found
 
 
 # reflexive verbs that are active: the body acts ("користується правами", "звертається із запитами")
