@@ -893,11 +893,15 @@ def _listed_up_to(view: View, start: int, verb: int) -> list[Mention]:
         if j in starts:
             found.append(starts[j])
             j = starts[j].token_end
-        elif t.norm in _LIST_JOINERS or (t.is_word and first_pos(t.norm) in ("ADJF", "NOUN") and "gent" in cases(t.norm)):
+        elif t.norm in _LIST_JOINERS or _genitive_word(t):
             j += 1
         else:
             return []
     return found
+
+
+def _genitive_word(t: Token) -> bool:
+    return t.is_word and first_pos(t.norm) in ("ADJF", "NOUN") and "gent" in cases(t.norm)
 
 
 # reflexive verbs that are active: the body acts ("користується правами", "звертається із запитами")
