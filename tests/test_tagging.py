@@ -149,6 +149,18 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
                 ("органів, на які покладено здійснення оперативно-розшукової діяльності", "law_enforcement"),
             ],
         ),
+        (
+            "за погодженням з центральним органом виконавчої влади, що забезпечує реалізацію державної політики у "
+            "сфері захисту державного кордону",
+            "4495-17",
+            [
+                (
+                    "центральним органом виконавчої влади, що забезпечує реалізацію державної політики у сфері "
+                    "захисту державного кордону",
+                    "border_guard",
+                )
+            ],
+        ),
     ],
 )
 def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expected: list[tuple[str, str]]) -> None:
