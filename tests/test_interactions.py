@@ -576,6 +576,40 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "law_enforcement", "joint")},
         ),
+        (  # a relative clause closed by "а також": the second object is the court's addressee again
+            "У разі розгляду справи про порушення митних правил у суді про час та місце розгляду справи суд "
+            "повідомляє особу, яка притягується до адміністративної відповідальності за це правопорушення, а також "
+            "відповідний митний орган.",
+            "Стаття 526. Розгляд справ",
+            "4495-17",
+            {("court", "customs", "inform")},
+        ),
+        (  # "уповноважений на …" after the addressee describes it; it gives the addressee no norm of its own
+            "У разі виявлення таких дій поліцейський зобов’язаний повідомити про це орган досудового розслідування, "
+            "уповноважений на розслідування відповідних кримінальних правопорушень.",
+            "Стаття 7. Дотримання прав і свобод людини",
+            "580-19",
+            {("police", "law_enforcement", "inform")},
+        ),
+        (  # materials handed to the court inform it; a claim filed with it asks it
+            "Слідчий, дізнавач, прокурор подає до суду матеріали в паперовій формі.",
+            "Стаття 636. Прикінцеві положення",
+            "4651-17",
+            {("law_enforcement", "court", "inform"), ("prosecutor", "court", "inform")},
+        ),
+        (
+            "Прокурор має право подавати до суду позови про визнання недійсними угод.",
+            "Стаття 23. Представництво",
+            "1697-18",
+            {("prosecutor", "court", "request")},
+        ),
+        (  # the information verb reaches its object over a long list of addressees
+            "Митні органи зобов’язані передавати Державній прикордонній службі України та органам Національної "
+            "поліції інформацію щодо транспортних засобів.",
+            "Стаття 558. Взаємодія",
+            "4495-17",
+            {("customs", "border_guard", "inform"), ("customs", "police", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

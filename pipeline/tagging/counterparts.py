@@ -69,6 +69,16 @@ def _listed(text: str, between: Sequence[Mention], start: int) -> bool:
     return all(_LIST_GLUE.match(text[e:s]) for e, s in zip(ends, starts, strict=True))
 
 
+_CLOSES_RELATIVE = re.compile(r",\s+(?:а\s+також|а\s+так\s+само|та|і|й)\s")
+
+
+def _inside_relative_clause(text: str, start: int, end: int) -> bool:
+    """Whether a relative clause opened between start and end is still open at end: "повідомляє особу, яка
+    притягується до відповідальності, а також митний орган" closes it before the second object."""
+    opened = [m.end() for m in _RELATIVE_CLAUSE.finditer(text, start, end)]
+    return bool(opened) and not _CLOSES_RELATIVE.search(text, opened[-1], end)
+
+
 def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     """The cue that governs a mention: the nearest one before it in its clause (a verb governs all the
     objects that follow it: "виконувати доручення слідчого, вказівки прокурора та ухвали суду"), else the
@@ -85,7 +95,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if cue.end <= start and cue.start >= clause_start:
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
-            if _RELATIVE_CLAUSE.search(text, cue.end, start):
+            if _inside_relative_clause(text, cue.end, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
             if _on_request(text, cue.start) and _PETITION_BEFORE.search(text, clause_start, cue.start):

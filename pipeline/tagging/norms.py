@@ -654,10 +654,13 @@ def _inherited(ctx: Context) -> tuple[list[str], str] | None:
 
 def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
     found: list[NormCandidate] = []
-    for cue in cues.find(view.folded):
+    modal_cues = cues.find(view.folded)
+    for cue in modal_cues:
         if any(m.start <= cue.start < m.end for m in view.mentions):
             continue  # "органи, що мають право здійснювати …": a modal inside a body's descriptive name
         token = view.token_at(cue.start)
+        if any(c.start < cue.start for c in modal_cues) and _attribute_of_body(view, token):
+            continue  # the sentence has its modal already: this one describes the body before it
         antecedent = _relative_antecedent(view, token)
         if antecedent == []:
             continue  # "… з відповідним клопотанням, яке повинно містити": the petition's, not a body's
@@ -704,6 +707,18 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
     return found or _passive_power(view)
+
+
+def _attribute_of_body(view: View, i: int) -> bool:
+    """ "повідомити орган досудового розслідування, уповноважений на розслідування …": an adjectival modal set off
+    by a comma right after a body describes that body; it is not the body's norm."""
+    t = view.tokens[i]
+    return (
+        i >= 2
+        and first_pos(t.norm) in ("ADJF", "PRTF")
+        and view.tokens[i - 1].text == ","
+        and any(m.token_end == i - 1 for m in view.mentions)
+    )
 
 
 def _modal_of_a_passive(view: View, cue_token: int) -> bool:
