@@ -860,6 +860,13 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "661-15",
             set(),
         ),
+        # a pronoun resumes the subject only when it agrees with it ("вона" is the declaration, not the body)
+        (
+            "З моменту прийняття митним органом митної декларації вона є документом, що засвідчує факти.",
+            "Стаття 264. Митна декларація",
+            "4495-17",
+            set(),
+        ),
     ],
 )
 def test_norms(text: str, context: str, work: str | None, expected: set[tuple[str, str]]) -> None:

@@ -25,6 +25,7 @@ from pipeline.tagging.morph import (
     is_nominative_noun,
     is_verb_present_3rd,
     nominative_numbers,
+    parses,
     pos_set,
     verb_numbers,
 )
@@ -486,6 +487,23 @@ def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
     last = max(before, key=lambda m: m.token_end)
     # the subject or the passive's agent; "з рішенням митного органу, вона (особа) може" names someone else
     return [last] if {"nomn", "ablt"} & mention_cases(view, last) and not _governed(view, last) else []
+
+
+_PRONOUN_FORMS = {"він": ("masc", None), "вона": ("femn", None), "вони": (None, "plur")}
+
+
+def _agrees_with_pronoun(view: View, m: Mention, pronoun: str) -> bool:
+    """Whether the mention's head noun can be what "він / вона / вони" stands for ("прокурор … він")."""
+    if pronoun not in _PRONOUN_FORMS:
+        return False
+    gender, number = _PRONOUN_FORMS[pronoun]
+    head = next((t for t in view.tokens[m.token_start : m.token_end] if has_noun_reading(t.norm)), None)
+    if head is None:
+        return False
+    readings = {(p.tag.gender, p.tag.number) for p in parses(head.norm) if p.tag.POS == "NOUN"}
+    if number == "plur":
+        return any(n == "plur" for _, n in readings)
+    return any(n != "plur" and g == gender for g, n in readings)
 
 
 def _adjectival_role(view: View, i: int) -> bool:
@@ -1041,6 +1059,17 @@ def _level4(view: View) -> list[NormCandidate]:
     inverted = _subjects_after(view, main[0]) if main else []
     if inverted:
         return [NormCandidate(agent, "duty", 4, "subject") for agent in inverted]
+    for v in main:
+        # "Якщо … прокурор дійде висновку …, він складає клопотання": the pronoun's antecedent acts
+        antecedent = _pronoun_antecedent(view, v)
+        if (
+            antecedent
+            and view.tokens[v].norm not in _COPULA
+            and not _undergoes(view.tokens[v])
+            and not _is_passive(view, v)
+            and _agrees_with_pronoun(view, antecedent[0], view.tokens[v - 1].norm)
+        ):
+            return [NormCandidate(m.agency, "duty", 4, "subject") for m in antecedent]
     listed_until = -1  # end of the last agent of a passive's list of heads ("начальником органу X, Y, …")
     for m in sorted(view.mentions, key=lambda m: m.token_start):
         end = _clause_end(view, m.token_end)
