@@ -303,6 +303,9 @@ def _genitive(t: Token) -> bool:
     return (t.text.isupper() and len(t.text) > 1) or "gent" in cases(t.norm)
 
 
+_PARTY_OF_REQUEST = re.compile(r"^(?:запитуван|запитуюч)\w*$")
+
+
 def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
     """Index after "іноземних держав" / "інших держав" / "суміжної держави" starting at j, if there."""
     k = j
@@ -310,6 +313,17 @@ def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
         k += 1
     if k > j and k < len(tokens) and _STATE.match(tokens[k].norm):
         return k + 1
+    if k == j and j + 1 < len(tokens) and _PARTY_OF_REQUEST.match(tokens[j].norm):
+        # "уповноваженому органу запитуваної сторони": the other State of a request for legal assistance
+        return j + 2 if tokens[j + 1].norm.startswith("сторон") else None
+    if (
+        k == j
+        and j + 2 < len(tokens)
+        and _STATE.match(tokens[j].norm)
+        and tokens[j + 1].norm in ("виконання", "винесення")
+        and tokens[j + 2].norm.startswith("вирок")
+    ):
+        return j + 3  # "компетентних органів держави виконання вироку"
     if k == j and j < len(tokens) and tokens[j].text == ")":
         # "органів правопорядку (правоохоронних органів) інших держав": the bracket closes a synonym
         return _foreign_tail(tokens, j + 1)
