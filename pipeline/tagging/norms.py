@@ -472,7 +472,7 @@ def _agreeing_subject_before(view: View, verb: int) -> bool:
     return bool(nominative_numbers(view.tokens[i].norm) & verb_numbers(view.tokens[verb].norm))
 
 
-_PRONOUNS = frozenset({"він", "вона", "вони"})
+_PRONOUNS = frozenset({"він", "вона", "воно", "вони"})
 
 
 def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
@@ -481,15 +481,18 @@ def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
     words = [i for i in range(_clause_start(view, cue_token), cue_token) if view.tokens[i].is_word]
     if not words or view.tokens[words[-1]].norm not in _PRONOUNS:
         return []
+    pronoun = view.tokens[words[-1]].norm
     before = [m for m in view.mentions if m.token_end <= words[-1]]
+    agreeing = [m for m in before if _agrees_with_pronoun(view, m, pronoun)]
     if not before:
         return []
-    last = max(before, key=lambda m: m.token_end)
+    # the last body it can stand for ("Міністерство …, що запити … органу прокуратури …, воно включає"), else the last
+    last = max(agreeing or before, key=lambda m: m.token_end)
     # the subject or the passive's agent; "з рішенням митного органу, вона (особа) може" names someone else
     return [last] if {"nomn", "ablt"} & mention_cases(view, last) and not _governed(view, last) else []
 
 
-_PRONOUN_FORMS = {"він": ("masc", None), "вона": ("femn", None), "вони": (None, "plur")}
+_PRONOUN_FORMS = {"він": ("masc", None), "вона": ("femn", None), "воно": ("neut", None), "вони": (None, "plur")}
 
 
 def _agrees_with_pronoun(view: View, m: Mention, pronoun: str) -> bool:
@@ -679,6 +682,8 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         token = view.token_at(cue.start)
         if any(c.start < cue.start for c in modal_cues) and _attribute_of_body(view, token):
             continue  # the sentence has its modal already: this one describes the body before it
+        if token and view.tokens[token - 1].norm in _THE_LATTER:
+            continue  # "…, після чого останній має право ознайомитися": the person named last, not a body
         antecedent = _relative_antecedent(view, token)
         if antecedent == []:
             continue  # "… з відповідним клопотанням, яке повинно містити": the petition's, not a body's
@@ -725,6 +730,9 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if inherited and (cue.modality != "prohibition" or inherited[1] == "lead-in"):
             found += [NormCandidate(a, cue.modality, 1, inherited[1], cue.start, cue.end) for a in inherited[0]]
     return found or _passive_power(view)
+
+
+_THE_LATTER = frozenset({"останній", "остання", "останні"})
 
 
 def _attribute_of_body(view: View, i: int) -> bool:
