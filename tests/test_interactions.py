@@ -632,6 +632,27 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "law_enforcement", "assist")},
         ),
+        (  # an exchange "між" the act's body and others, with the verb before it (CONVENTIONS.md 4)
+            "З метою виконання покладених завдань здійснюється обмін інформацією між Державним бюро розслідувань, "
+            "Національною поліцією України та Службою безпеки України.",
+            "Стаття 5. Взаємодія",
+            "794-19",
+            {("dbr", "police", "inform"), ("dbr", "sbu", "inform")},
+        ),
+        (  # cooperation "між" them is joint (CONVENTIONS.md 17)
+            "Співпраця між Державним бюро розслідувань та Національним антикорупційним бюро України здійснюється "
+            "на підставі спільних наказів.",
+            "Стаття 5. Взаємодія",
+            "794-19",
+            {("dbr", "nabu", "joint")},
+        ),
+        (  # "між" one kind of body only, in a purpose: no exchange between bodies is stated
+            "Для виконання митних формальностей, обміну інформацією та взаємодії між митними органами "
+            "використовується електронна транзитна система.",
+            "Стаття 31. Електронна транзитна система",
+            "4495-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

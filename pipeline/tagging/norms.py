@@ -1460,7 +1460,7 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
     """ "Взаємодія Бюро економічної безпеки України з … здійснюється …", "Обмін інформацією між Національним
     бюро та … здійснюється …": an interaction stated in the passive binds the body the act is about, when the
     sentence names it (annotations/CONVENTIONS.md, 4)."""
-    if not ctx.act_agency or not _opens_with_interaction(view):
+    if not ctx.act_agency or not (_opens_with_interaction(view) or _between_bodies(view, ctx.act_agency)):
         return []
     if not any(m.agency == ctx.act_agency for m in view.mentions):
         return []
@@ -1468,6 +1468,23 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
     if any(c.agent_source == "instrumental" and c.agent != ctx.act_agency for c in _level4(view)):
         return []  # "Порядок взаємодії … визначається Кабінетом Міністрів України": the passive names its agent
     return [NormCandidate(ctx.act_agency, "duty", 4, "act")] if passive else []
+
+
+_INTERACTION_NOUN = re.compile(r"\b(?:взаємоді|співробітництв|співпрац|обмін)\w*")
+
+
+def _between_bodies(view: View, agency: str) -> bool:
+    """ "здійснюється обмін інформацією між Державним бюро розслідувань та …", "Між X та Y здійснюється
+    співпраця": an interaction noun and "між" with a list of bodies that includes the act's own body."""
+    if not _INTERACTION_NOUN.search(view.folded):
+        return False
+    starts = {m.token_start: m for m in view.mentions}
+    for i, t in enumerate(view.tokens[:-1]):
+        first = starts.get(i + 1)
+        if t.norm == "між" and first is not None:
+            bodies = {m.agency for m in coordinated(view, view.mentions, first)}
+            return agency in bodies and len(bodies) > 1
+    return False
 
 
 def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
