@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pipeline.tagging.cues import CueSet
 from pipeline.tagging.mentions import Mention
-from pipeline.tagging.morph import first_pos
+from pipeline.tagging.morph import first_pos, is_verb_present_3rd
 from pipeline.tagging.norms import (
     ROLE_BEARER,
     ROLES_NOMINATIVE,
@@ -211,8 +211,10 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 if owner in agents and owner != m.agency:
                     found.add((owner, m.agency, "coordinate"))  # "слідчий за погодженням з прокурором": his, not all's
                 continue
-            if _topic(source, m, cues) or (
-                source is view and m.agency not in agents and _acts_itself(view, m, agents, cues)
+            if (
+                _topic(source, m, cues)
+                or _party_to_others_procedure(source, m, agents)
+                or (source is view and m.agency not in agents and _acts_itself(view, m, agents, cues))
             ):
                 continue
             kind = _nearest_cue(source, m.start, m.end, cues)
@@ -258,11 +260,34 @@ def _topic(view: View, m: Mention, cues: CueSet) -> bool:
     before = view.tokens[m.token_start - 2] if m.token_start > 1 and first_pos(prev.norm) == "ADJF" else prev
     if prev.norm in ("щодо", "стосовно", "відносно") or before.norm == "через":
         return True
+    if _PROCEDURE_SET.search(view.folded, 0, m.start):
+        return True  # "визначає порядок обміну інформацією між МВС, поліцією …": the procedure's parties
     return (
         prev.norm.startswith(_PERSONNEL_ACTIONS)
         and "gent" in mention_cases(view, m)
         and not any(c.start <= prev.start < c.end for c in cues.interactions(view.folded))
     )
+
+
+# "визначає / затверджує порядок …" with no verb or clause break before the mention: a body inside the procedure
+# being set
+_PROCEDURE_SET = re.compile(
+    r"\b(?:визнача|затверджу|встановлю|розробля)\w*\s+(?:\S+\s+){0,2}?(?:порядок|порядки|умови)\b[^;:.,]*?"
+    r"(?:взаємоді|обмін|співпрац|співробітництв)\w*[^;:.]*$"
+)
+
+_PROCEDURE_OPENS = re.compile(r"(?:\S+\s+){0,2}?порядок\b[^;:.]*?(?:взаємоді|обмін|співпрац|співробітництв)")
+
+
+def _party_to_others_procedure(view: View, m: Mention, agents: Sequence[str]) -> bool:
+    """ "Порядок … взаємодії митних органів з правовласниками … визначає центральний орган …": the parties of a
+    procedure that opens the sentence are no partners of the body that sets it, unless that body is a party too
+    ("Порядок обміну інформацією … Бюро економічної безпеки України та інших органів … встановлюється")."""
+    if not _PROCEDURE_OPENS.match(view.folded):
+        return False
+    verb = next((i for i, t in enumerate(view.tokens) if t.is_word and is_verb_present_3rd(t.norm)), len(view.tokens))
+    parties = [x for x in view.mentions if x.token_end <= verb]
+    return m in parties and not any(x.agency in agents for x in parties)
 
 
 # action nouns whose genitive is the body or official acted upon ("звільнення прокурора", "утворення бюро")
