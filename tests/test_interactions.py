@@ -667,6 +667,12 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             set(),
         ),
+        (  # submitting for approval coordinates with the approving body
+            "за результатами розслідування складати обвинувальний акт та подавати його прокурору на затвердження;",
+            "Стаття 40. Повноваження слідчого\nСлідчий органу досудового розслідування уповноважений:",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "coordinate")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:
