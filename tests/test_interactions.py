@@ -673,6 +673,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("law_enforcement", "prosecutor", "coordinate")},
         ),
+        (  # "який здійснює нагляд …" describes the prosecutor; it relates him to no body named after the clause
+            "Клопотання про видачу особи в Україну готує слідчий, прокурор, який здійснює нагляд за додержанням "
+            "законів під час проведення досудового розслідування, або суд, який розглядає справу.",
+            "Стаття 575. Підготовка клопотання",
+            "4651-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.tagging.cues import CueSet
+from pipeline.tagging.cues import CueMatch, CueSet
 from pipeline.tagging.mentions import Mention
 from pipeline.tagging.morph import first_pos, is_verb_present_3rd
 from pipeline.tagging.norms import (
@@ -79,6 +79,19 @@ def _inside_relative_clause(text: str, start: int, end: int) -> bool:
     return bool(opened) and not _CLOSES_RELATIVE.search(text, opened[-1], end)
 
 
+def _in_closed_relative_clause(text: str, clause_start: int, cue: CueMatch, start: int) -> bool:
+    """Whether the cue sits in a relative clause ("…, який здійснює нагляд за …,") that closes before the mention,
+    with no other relative clause opening on the way to it."""
+    comma = text.rfind(",", clause_start, cue.start)
+    return (
+        comma >= 0
+        and _RELATIVE_CLAUSE.match(text, comma) is not None
+        and ")" not in text[comma : cue.start]
+        and "," in text[cue.end : start]
+        and _RELATIVE_CLAUSE.search(text, cue.end, start) is None
+    )
+
+
 def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     """The cue that governs a mention: the nearest one before it in its clause (a verb governs all the
     objects that follow it: "виконувати доручення слідчого, вказівки прокурора та ухвали суду"), else the
@@ -93,6 +106,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
         if cue.end <= start and cue.start >= clause_start:
+            if _in_closed_relative_clause(text, clause_start, cue, start):
+                continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
             if _inside_relative_clause(text, cue.end, start):
