@@ -892,6 +892,8 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "4651-17",
             {("prosecutor", "duty"), ("law_enforcement", "duty")},
         ),
+        # a body after "у / в" is where something is banned, not who is
+        ("Діяльність політичних партій у Національному бюро забороняється.", "Стаття 4. Засади", "1698-18", set()),
     ],
 )
 def test_norms(text: str, context: str, work: str | None, expected: set[tuple[str, str]]) -> None:

@@ -532,6 +532,8 @@ def dative_agents(view: View, cue_token: int) -> list[Mention]:
         prev = prev_token.norm if prev_token else ""
         # "Органам Державної прикордонної служби України дозволяється": the head noun carries the dative
         head_dative = prev_token is not None and _is_generic_head(prev_token) and "datv" in cases(prev)
+        if prev in _PREPOSITIONS and prev != "на":
+            continue  # "Діяльність партій у Національному бюро забороняється": a place, not the addressee
         if "datv" in mention_cases(view, m) or prev == "на" or head_dative:
             found.append(m)
     return found
