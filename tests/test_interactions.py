@@ -680,6 +680,15 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             set(),
         ),
+        (  # the subject reaches its verb over an inserted relative clause; dots in numbers end no clause
+            "На запит контролюючого органу, визначеного підпунктом 41.1.1 пункту 41.1 статті 41 Податкового кодексу "
+            "України, митний орган за місцем розташування підприємства, яким ввезено товари із звільненням від "
+            "оподаткування ввізним митом відповідно до цього пункту, надає протягом 10 робочих днів інформацію про "
+            "обсяги ввезення таких товарів.",
+            "Розділ XXI. Прикінцеві та перехідні положення",
+            "4495-17",
+            {("customs", "tax", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -27,9 +27,6 @@ from pipeline.tagging.norms import (
 MAX_DISTANCE = 160  # characters between an interaction cue and the counterpart's mention
 
 
-_CLAUSE_END = ";.:"
-
-
 def _bound(text: str, cue_start: int) -> bool:
     """ "за погодженням із прокурором", "за згодою": an inserted phrase that takes one object (the body right
     after it, or a list), unlike a verb, which governs every object that follows it. "зобов'язує" too: it
@@ -52,7 +49,19 @@ def _on_request(text: str, cue_start: int) -> bool:
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
-_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_END)}]")
+# a dot inside a number ("підпунктом 41.1.1 пункту 41.1") ends no clause
+_CLAUSE_BREAK = re.compile(r"[;:]|\.(?!\d)")
+_SENTENCE_BREAK = re.compile(r";|\.(?!\d)")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause holding pos starts: after the last ";", ":" or sentence dot before it."""
+    last = 0
+    for match in _CLAUSE_BREAK.finditer(text, 0, pos):
+        last = match.end()
+    return last
+
+
 _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
@@ -97,7 +106,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     objects that follow it: "виконувати доручення слідчого, вказівки прокурора та ухвали суду"), else the
     nearest one after it, within reach."""
     text = view.folded
-    clause_start = max(text.rfind(c, 0, start) for c in _CLAUSE_END) + 1
+    clause_start = _clause_start(text, start)
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
@@ -136,7 +145,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 kind = "inform"
             if before is None or cue.end > before[0]:
                 before = (cue.end, kind)
-        elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not any(c in text[end : cue.start] for c in ";."):
+        elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not _SENTENCE_BREAK.search(text, end, cue.start):
             if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
                 continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
             if text.startswith("зобов'язу", cue.start):
@@ -315,5 +324,5 @@ def _acts_itself(view: View, m: Mention, agents: Sequence[str], cues: CueSet) ->
     clause), not a partner of the unit's bearer."""
     if not is_subject(view, m) or any(x.agency in agents for x in coordinated(view, view.mentions, m)):
         return False  # "Державне бюро розслідувань та органи поліції обмінюються": co-subjects (CONVENTIONS.md 4)
-    clause_start = max(view.folded.rfind(c, 0, m.start) for c in _CLAUSE_END) + 1
+    clause_start = _clause_start(view.folded, m.start)
     return not any(clause_start <= c.start < m.start for c in cues.interactions(view.folded))

@@ -901,7 +901,7 @@ def _own_subject(view: View) -> list[Mention]:
         chain_end, dependents = _genitive_chain(view, m)
         # "Слідчий суддя, суд, встановивши, що клопотання подано …, повертає": the verb after a gerund's clause
         gerund = any(is_gerund(t.norm) for t in view.tokens[chain_end : chain_end + 3])
-        for k in range(chain_end, min(end, chain_end + (45 if gerund else 16))):
+        for k in _within_reach(view, chain_end, end, 45 if gerund else 16):
             t = view.tokens[k]
             if t.text in _DASHES:
                 break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
@@ -923,6 +923,27 @@ def _own_subject(view: View) -> list[Mention]:
 def _in_a_name(view: View, k: int) -> bool:
     """Whether the token belongs to a body's descriptive name ("органу, що реалізує державну політику …")."""
     return any(x.token_start <= k < x.token_end for x in view.mentions)
+
+
+def _within_reach(view: View, start: int, end: int, reach: int) -> list[int]:
+    """Token indices from start on, up to `reach` tokens, not counting an inserted clause set off by commas
+    ("митний орган за місцем розташування підприємства, яким ввезено товари …, надає")."""
+    found: list[int] = []
+    counted, k, inserted = 0, start, False
+    while k < end and counted < reach:
+        t = view.tokens[k]
+        if t.text == ",":
+            nxt = view.tokens[k + 1].norm if k + 1 < len(view.tokens) else ""
+            inserted = nxt in _RELATIVE_FORMS or (nxt != "" and first_pos(nxt) == "PRTF")
+        found.append(k)
+        counted += not inserted
+        k += 1
+    return found
+
+
+_RELATIVE_FORMS = frozenset(
+    {"який", "яка", "яке", "які", "якого", "якої", "яких", "якому", "якій", "яким", "якими", "якою", "якім"}
+)
 
 
 def _listed_up_to(view: View, start: int, verb: int) -> list[Mention]:
