@@ -689,6 +689,23 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "tax", "inform")},
         ),
+        (  # acting to carry out a foreign body's request assists it
+            "Слідчий, прокурор або суд для виконання запиту компетентного органу іноземної держави про міжнародну "
+            "правову допомогу викликає особу для вручення документів.",
+            "Стаття 564. Виклик особи",
+            "4651-17",
+            {
+                ("law_enforcement", "foreign_authority", "assist"),
+                ("prosecutor", "foreign_authority", "assist"),
+                ("court", "foreign_authority", "assist"),
+            },
+        ),
+        (  # the materials of a request carried out are handed over: no request to the prosecutor
+            "Орган досудового розслідування або слідчий передає матеріали виконання запиту прокурору.",
+            "Стаття 558. Виконання запиту",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:
