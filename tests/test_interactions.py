@@ -706,6 +706,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("law_enforcement", "prosecutor", "inform")},
         ),
+        (  # a comma after the relative clause's verb goes on with the list of the addressees
+            "Отримавши апеляційну скаргу на ухвалу слідчого судді, суддя-доповідач не пізніш як за день повідомляє "
+            "особу, яка її подала, прокурора та інших заінтересованих осіб про час апеляційного розгляду.",
+            "Стаття 422. Розгляд скарги",
+            "4651-17",
+            {("court", "prosecutor", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

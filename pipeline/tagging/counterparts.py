@@ -81,11 +81,21 @@ def _listed(text: str, between: Sequence[Mention], start: int) -> bool:
 _CLOSES_RELATIVE = re.compile(r",\s+(?:а\s+також|а\s+так\s+само|та|і|й)\s")
 
 
-def _inside_relative_clause(text: str, start: int, end: int) -> bool:
+def _inside_relative_clause(view: View, start: int, end: int) -> bool:
     """Whether a relative clause opened between start and end is still open at end: "повідомляє особу, яка
     притягується до відповідальності, а також митний орган" closes it before the second object."""
+    text = view.folded
     opened = [m.end() for m in _RELATIVE_CLAUSE.finditer(text, start, end)]
-    return bool(opened) and not _CLOSES_RELATIVE.search(text, opened[-1], end)
+    if not opened or _CLOSES_RELATIVE.search(text, opened[-1], end):
+        return False
+    # "повідомляє особу, яка її подала, прокурора": a comma right before the mention, with a verb in the clause
+    # before it, closes the clause and goes on with the list of objects
+    comma = text.rfind(",", opened[-1], end)
+    if comma < 0 or text[comma + 1 : end].strip():
+        return True
+    return not any(
+        t.is_word and first_pos(t.norm) == "VERB" for t in view.tokens if opened[-1] <= t.start and t.end <= comma
+    )
 
 
 def _in_closed_relative_clause(text: str, clause_start: int, cue: CueMatch, start: int) -> bool:
@@ -119,7 +129,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
-            if _inside_relative_clause(text, cue.end, start):
+            if _inside_relative_clause(view, cue.end, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
             if _on_request(text, cue.start) and _PETITION_BEFORE.search(text, clause_start, cue.start):
