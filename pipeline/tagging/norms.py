@@ -104,7 +104,17 @@ def mention_cases(view: View, m: Mention) -> frozenset[str]:
         return own
     listed = [_head_cases(view, x) for x in coordinated(view, view.mentions, m) if x is not m]
     narrowed = own & frozenset().union(*(c for c in listed if len(c) < len(_ANY_CASE)))
-    return narrowed or own
+    return narrowed or own & _case_of_listed_word_before(view, m) or own
+
+
+def _case_of_listed_word_before(view: View, m: Mention) -> frozenset[str]:
+    """ "ветеранів …, податкової міліції, Бюро економічної безпеки України": the noun that ends the list item
+    before the comma or conjunction, when the item is no registered body."""
+    j = m.token_start - 1
+    if j < 1 or view.tokens[j].norm not in _LIST_JOINERS:
+        return frozenset()
+    before = view.tokens[j - 1]
+    return cases(before.norm) if before.is_word and first_pos(before.norm) == "NOUN" else frozenset()
 
 
 _ANY_CASE = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
