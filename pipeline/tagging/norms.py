@@ -492,9 +492,12 @@ def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
     """ "Якщо відомості внесені прокурором, він зобов'язаний …": a pronoun right before the cue stands for the
     last body named before it in the sentence."""
     words = [i for i in range(_clause_start(view, cue_token), cue_token) if view.tokens[i].is_word]
-    if not words or view.tokens[words[-1]].norm not in _PRONOUNS:
+    if len(words) >= 2 and view.tokens[words[-2]].norm in _DEMONSTRATIVES and view.tokens[words[-1]].norm == "органи":
+        words, pronoun = words[:-1], "вони"  # "…вилучені правоохоронними та іншими органами, ці органи зобов'язані"
+    elif words and view.tokens[words[-1]].norm in _PRONOUNS:
+        pronoun = view.tokens[words[-1]].norm
+    else:
         return []
-    pronoun = view.tokens[words[-1]].norm
     before = [m for m in view.mentions if m.token_end <= words[-1]]
     agreeing = [m for m in before if _agrees_with_pronoun(view, m, pronoun)]
     if not before:
@@ -505,6 +508,7 @@ def _pronoun_antecedent(view: View, cue_token: int) -> list[Mention]:
     return [last] if {"nomn", "ablt"} & mention_cases(view, last) and not _governed(view, last) else []
 
 
+_DEMONSTRATIVES = frozenset({"ці", "такі", "зазначені"})
 _PRONOUN_FORMS = {"він": ("masc", None), "вона": ("femn", None), "воно": ("neut", None), "вони": (None, "plur")}
 
 
@@ -1127,13 +1131,9 @@ def _level4(view: View) -> list[NormCandidate]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
-        if (
-            "ablt" in m_cases
-            and prev not in _PREPOSITIONS
-            and not _governed(view, m)
-            and not _in_with_list(view, m)
-            and first_pos(prev) != "PRTF"  # "членів, визначених Кабінетом Міністрів": the participle's author
-        ):
+        if _authored_by_participle(view, m):
+            continue  # "членів, визначених Кабінетом Міністрів", "опису, складеного посадовими особами митного органу"
+        if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
             # "Положення … не затверджується Кабінетом Міністрів України": a negated passive bars its agent
             negated = any(_is_passive(view, i) and view.tokens[i - 1].norm == "не" for i in range(max(start, 1), end))
             found.append(NormCandidate(m.agency, "prohibition" if negated else "duty", 4, "instrumental"))
@@ -1163,6 +1163,28 @@ def _level4(view: View) -> list[NormCandidate]:
                 found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
     found += _roles_as_agents(view)
     return list({(c.agent, c.modality): c for c in found}.values())
+
+
+def _authored_by_participle(view: View, m: Mention) -> bool:
+    """Whether a participle governs the mention's list (or the generic head before it) as its author: "у строки,
+    узгоджені центральним органом України та Міжнародним кримінальним судом"."""
+    first = min(coordinated(view, view.mentions, m), key=lambda x: x.token_start)
+    i = first.token_start - 1
+    while i >= 0 and _is_generic_head(view.tokens[i]):
+        i -= 1  # "складеного посадовими особами митного органу"
+    # the participle's agent is in the instrumental: "уповноважені підрозділи органів X" is an adjective's noun
+    return i >= 0 and _passive_participle(view.tokens[i]) and "ablt" in cases(view.tokens[i + 1].norm)
+
+
+_PARTICIPLE_ENDING = re.compile(r"(?:ен|ан|ян|єн|т)(?:ий|ого|ому|им|ім|а|ої|ій|у|ою|е|і|их|ими)$")
+
+
+def _passive_participle(t: Token) -> bool:
+    """ "визначених", "складеного", "узгоджені": a passive participle, not in the instrumental itself (then it would
+    agree with the body's head as its adjective: "уповноваженими посадовими особами")."""
+    if not t.is_word or first_pos(t.norm) not in ("PRTF", "ADJF") or "ablt" in cases(t.norm):
+        return False
+    return first_pos(t.norm) == "PRTF" or bool(_PARTICIPLE_ENDING.search(t.norm))
 
 
 def _heads_next(view: View, m: Mention, other: Mention) -> bool:
