@@ -1172,7 +1172,17 @@ def _authored_by_participle(view: View, m: Mention) -> bool:
     i = first.token_start - 1
     while i >= 0 and _is_generic_head(view.tokens[i]):
         i -= 1  # "складеного посадовими особами митного органу"
+    if i >= 1 and view.tokens[i].norm.startswith("рішенн") and view.tokens[i - 1].norm == "за":
+        i -= 1  # "товарів, конфіскованих за рішенням суду": "рішенням" is the instrumental the check below needs
+    elif i >= 1 and view.tokens[i].norm in ("та", "і", "й"):
+        # "узгоджені центральним органом України та Міжнародним кримінальним судом": an unregistered body first
+        k = i - 1
+        while k > i - 6 and k >= 0 and (view.tokens[k].norm == "україни" or "ablt" in cases(view.tokens[k].norm)):
+            k -= 1
+        i = k if k < i - 1 else i
     # the participle's agent is in the instrumental: "уповноважені підрозділи органів X" is an adjective's noun
+    if i >= 1 and view.tokens[i].norm == "за":
+        return _passive_participle(view.tokens[i - 1])
     return i >= 0 and _passive_participle(view.tokens[i]) and "ablt" in cases(view.tokens[i + 1].norm)
 
 
