@@ -423,6 +423,28 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     return list(dict.fromkeys(agents))
 
 
+def _elliptic_subjects(view: View) -> list[str]:
+    """ "Контроль … здійснює слідчий, а якщо справа перебуває у провадженні суду, - прокурор.": the subject of
+    the same verb in an elliptic clause after ", а", named after the dash at its end."""
+    starts = {m.token_start: m for m in view.mentions}
+    tokens = view.tokens
+    j = next((i + 1 for i in range(1, len(tokens) - 1) if tokens[i].text == "," and tokens[i + 1].norm == "а"), None)
+    if j is None:
+        return []
+    k = j + 1
+    while k < len(view.tokens) and view.tokens[k].text not in _DASHES and view.tokens[k].text not in _CLAUSE_BREAK:
+        k += 1
+    if k + 1 >= len(view.tokens) or view.tokens[k].text not in _DASHES:
+        return []
+    m = starts.get(k + 1)
+    end = m.token_end if m is not None else k + 2
+    if end < len(view.tokens) and view.tokens[end].text not in _CLAUSE_BREAK:
+        return []  # the dash's phrase goes on: not a bare subject
+    if m is not None:
+        return [m.agency]
+    return [ROLE_BEARER] if view.tokens[k + 1].norm in ROLES_NOMINATIVE else []
+
+
 def _subjects_after_modal(view: View, cue_end: int) -> list[str]:
     """ "З клопотанням … до слідчого судді має право звернутися прокурор або слідчий за погодженням з прокурором":
     the subjects right after the modal's infinitive(s), when no subject of its own stands before the cue."""
@@ -1102,11 +1124,12 @@ def _level4(view: View) -> list[NormCandidate]:
             found.append(NormCandidate(ROLE_BEARER, "duty", 4, "subject"))
         return found
     if any(role_subject(view, v) for v in verbs):
-        return [NormCandidate(ROLE_BEARER, "duty", 4, "subject")]
+        return [NormCandidate(a, "duty", 4, "subject") for a in dict.fromkeys([ROLE_BEARER, *_elliptic_subjects(view)])]
     main = [v for v in verbs if not _in_relative_clause(view, v)]
     inverted = _subjects_after(view, main[0]) if main else []
     if inverted:
-        return [NormCandidate(agent, "duty", 4, "subject") for agent in inverted]
+        inverted += _elliptic_subjects(view)
+        return [NormCandidate(agent, "duty", 4, "subject") for agent in dict.fromkeys(inverted)]
     for v in main:
         # "Якщо … прокурор дійде висновку …, він складає клопотання": the pronoun's antecedent acts
         antecedent = _pronoun_antecedent(view, v)
