@@ -713,6 +713,20 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("court", "prosecutor", "inform")},
         ),
+        (  # the approval belongs to the investigator's petition, not to the deciding judge (CONVENTIONS.md 22)
+            "до дванадцяти місяців - слідчим суддею за клопотанням слідчого, погодженим із Генеральним прокурором чи "
+            "його заступниками.",
+            "Стаття 294. Продовження строку\nСтрок досудового розслідування може бути продовжено:",
+            "4651-17",
+            set(),
+        ),
+        (  # time given for the prosecutor's drafting and approval is a purpose, not an interaction
+            "Суд за клопотанням прокурора відкладає судове засідання та надає прокурору час для складення та "
+            "погодження відповідних процесуальних документів.",
+            "Стаття 341. Відмова від обвинувачення",
+            "4651-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

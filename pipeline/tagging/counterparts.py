@@ -63,7 +63,10 @@ def _clause_start(text: str, pos: int) -> int:
 
 
 _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
-_PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+$")
+# "для звернення до …", "для складення та погодження …": the cue names the purpose
+_PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+(?:[^\s,;:.]+\s+(?:та|і|й)\s+)?$")
+# "за клопотанням слідчого, погодженим з прокурором": the petition's approval, not the deciding body's partner
+_PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 _LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
 
@@ -124,6 +127,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
+        if text.startswith("погоджен", cue.start) and _PETITION_APPROVED.search(text, 0, cue.start):
+            continue
         if cue.end <= start and cue.start >= clause_start:
             if _in_closed_relative_clause(text, clause_start, cue, start):
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
