@@ -727,6 +727,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             set(),
         ),
+        (  # a listed item with no registry id keeps the bodies around it in one list of subjects
+            "Правоохоронні органи, фінансові установи та інші контролюючі органи України відповідно до законодавства "
+            "на письмові запити митних органів або з власної ініціативи інформують митні органи про наявні відомості.",
+            "Стаття 334. Інформація",
+            "4495-17",
+            {("law_enforcement", "customs", "inform"), ("tax", "customs", "inform")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

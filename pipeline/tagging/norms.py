@@ -161,6 +161,10 @@ def coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> lis
         while 0 <= j + step < len(ordered):
             a, b = (ordered[j + step], ordered[j]) if step < 0 else (ordered[j], ordered[j + step])
             between = view.tokens[a.token_end : b.token_start]
+            if _unregistered_list_item(view, a, b, between):
+                group.append(ordered[j + step])
+                j += step
+                continue
             if (
                 not between
                 or len(between) > 3
@@ -179,6 +183,23 @@ def coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> lis
             group.append(ordered[j + step])
             j += step
     return group
+
+
+def _unregistered_list_item(view: View, a: Mention, b: Mention, between: Sequence[Token]) -> bool:
+    """ "Правоохоронні органи, фінансові установи та інші контролюючі органи": a listed item with no registry id
+    between two bodies in the same case keeps them in one list."""
+    if not 3 <= len(between) <= 6 or between[0].text != "," or not any(t.norm in ("та", "і", "й") for t in between):
+        return False
+    shared = _head_cases(view, a) & _head_cases(view, b)
+    words = [t for t in between if t.norm not in _LIST_JOINERS and t.norm not in _OTHER]
+    return (
+        bool(shared)
+        and bool(words)
+        and all(t.is_word and first_pos(t.norm) in ("NOUN", "ADJF") and shared & cases(t.norm) for t in words)
+    )
+
+
+_OTHER = frozenset({"інші", "інших", "іншим", "іншими", "іншому", "інший", "інша"})
 
 
 def _list_goes_on(view: View, m: Mention) -> bool:
