@@ -734,6 +734,18 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("law_enforcement", "customs", "inform"), ("tax", "customs", "inform")},
         ),
+        (  # a consent list goes on through an item opened by a generic head ("органом Бюро …")
+            "Положення про Єдиний реєстр досудових розслідувань затверджується Офісом Генерального прокурора за "
+            "погодженням з Міністерством внутрішніх справ України, Службою безпеки України, Державним бюро "
+            "розслідувань, органом Бюро економічної безпеки України.",
+            "Стаття 214. Початок досудового розслідування",
+            "4651-17",
+            {
+                ("prosecutor", "sbu", "coordinate"),
+                ("prosecutor", "dbr", "coordinate"),
+                ("prosecutor", "beb", "coordinate"),
+            },
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -68,7 +68,10 @@ _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+(?:[^\s,;:.]+\s+(?:та
 # "за клопотанням слідчого, погодженим з прокурором": the petition's approval, not the deciding body's partner
 _PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},\s+$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
-_LIST_GLUE = re.compile(r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?$")
+# "…, Державним бюро розслідувань, органом Бюро економічної безпеки України": a generic head may open an item
+_LIST_GLUE = re.compile(
+    r"^[\s,()]*(?:україни[\s,]*)?(?:(?:та|і|й|або|чи)\s+)?(?:інш\w*\s+)?(?:(?:орган|підрозділ)\w*\s+)?$"
+)
 
 
 def _listed(text: str, between: Sequence[Mention], start: int) -> bool:
