@@ -746,6 +746,18 @@ from pipeline.tagging.tagger import Tagger
                 ("prosecutor", "beb", "coordinate"),
             },
         ),
+        (  # the subjects before ", а також" share the predicate
+            "Прокурор, слідчий за погодженням з прокурором під час досудового розслідування, а також прокурор під час "
+            "судового провадження має право звернутися до слідчого судді, суду із клопотанням про застосування "
+            "обмежень стосовно юридичної особи.",
+            "Стаття 483-6. Застосування обмежень",
+            "4651-17",
+            {
+                ("law_enforcement", "court", "request"),
+                ("law_enforcement", "prosecutor", "coordinate"),
+                ("prosecutor", "court", "request"),
+            },
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -752,6 +752,11 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
         # "…, стосовно якої можуть застосовуватися заходи": no nominative body before a passive's modal is its agent
         agents = antecedent or ([] if _modal_of_a_passive(view, token) else subject_before(view, token))
         source = "subject"
+        if agents:
+            earlier, role = _listed_before_as_well(view, agents)
+            agents = agents + [m for m in earlier if m not in agents]
+            if role:
+                found.append(NormCandidate(ROLE_BEARER, cue.modality, 1, "subject", cue.start, cue.end))
         if not agents:
             agents = _pronoun_antecedent(view, token)
         if (
@@ -807,6 +812,30 @@ def _attribute_of_body(view: View, i: int) -> bool:
         and view.tokens[i - 1].text == ","
         and any(m.token_end == i - 1 for m in view.mentions)
     )
+
+
+def _listed_before_as_well(view: View, agents: Sequence[Mention]) -> tuple[list[Mention], bool]:
+    """ "Прокурор, слідчий за погодженням з прокурором …, а також прокурор під час судового провадження має
+    право": the subjects that open the sentence before ", а також" share the predicate (bodies, and whether an
+    investigator is among them)."""
+    first = min(agents, key=lambda m: m.token_start)
+    k = first.token_start
+    if k < 4 or [t.norm for t in view.tokens[k - 3 : k]] != [",", "а", "також"]:
+        return [], False
+    starts = {m.token_start: m for m in view.mentions}
+    i, found, role = _clause_start(view, k), [], False
+    while i < k - 3:
+        t = view.tokens[i]
+        if i in starts and is_subject(view, starts[i]):
+            found.append(starts[i])
+            i = starts[i].token_end
+        elif t.norm in ROLES_NOMINATIVE and not _adjectival_role(view, i):
+            role, i = True, i + 1
+        elif t.text == "," and (found or role):
+            i += 1
+        else:
+            break
+    return found, role
 
 
 def _modal_of_a_passive(view: View, cue_token: int) -> bool:
