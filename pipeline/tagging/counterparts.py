@@ -54,7 +54,7 @@ _CLAUSE_BREAK = re.compile(r"[;:]|\.(?!\d)")
 _SENTENCE_BREAK = re.compile(r";|\.(?!\d)")
 
 
-def _clause_start(text: str, pos: int) -> int:
+def _clause_start_at(text: str, pos: int) -> int:
     """Where the clause holding pos starts: after the last ";", ":" or sentence dot before it."""
     last = 0
     for match in _CLAUSE_BREAK.finditer(text, 0, pos):
@@ -122,7 +122,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     objects that follow it: "виконувати доручення слідчого, вказівки прокурора та ухвали суду"), else the
     nearest one after it, within reach."""
     text = view.folded
-    clause_start = _clause_start(text, start)
+    clause_start = _clause_start_at(text, start)
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
     for cue in cues.interactions(text):
@@ -131,7 +131,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
         if text.startswith("погоджен", cue.start) and _PETITION_APPROVED.search(text, 0, cue.start):
-            continue
+            continue  # the consent given to a petition, not to the body deciding on it (CONVENTIONS.md 22)
         if cue.end <= start and cue.start >= clause_start:
             if _in_closed_relative_clause(text, clause_start, cue, start):
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
@@ -292,6 +292,16 @@ def _on_its_order(view: View, agents: Sequence[str]) -> set[tuple[str, str, str]
     return found
 
 
+# "визначає / затверджує порядок …" with no verb or clause break before the mention: a body inside the procedure
+# being set
+_PROCEDURE_SET = re.compile(
+    r"\b(?:визнача|затверджу|встановлю|розробля)\w*\s+(?:\S+\s+){0,2}?(?:порядок|порядки|умови)\b[^;:.,]*?"
+    r"(?:взаємоді|обмін|співпрац|співробітництв)\w*[^;:.]*$"
+)
+
+_PROCEDURE_OPENS = re.compile(r"(?:\S+\s+){0,2}?порядок\b[^;:.]*?(?:взаємоді|обмін|співпрац|співробітництв)")
+
+
 def _topic(view: View, m: Mention, cues: CueSet) -> bool:
     """ "вирок щодо прокурора", "стосовно судді", "рішення про звільнення прокурора", "через відповідну обласну
     прокуратуру": the body a decision is about, a channel (CONVENTIONS.md 12), or the body acted upon by a personnel
@@ -309,16 +319,6 @@ def _topic(view: View, m: Mention, cues: CueSet) -> bool:
         and "gent" in mention_cases(view, m)
         and not any(c.start <= prev.start < c.end for c in cues.interactions(view.folded))
     )
-
-
-# "визначає / затверджує порядок …" with no verb or clause break before the mention: a body inside the procedure
-# being set
-_PROCEDURE_SET = re.compile(
-    r"\b(?:визнача|затверджу|встановлю|розробля)\w*\s+(?:\S+\s+){0,2}?(?:порядок|порядки|умови)\b[^;:.,]*?"
-    r"(?:взаємоді|обмін|співпрац|співробітництв)\w*[^;:.]*$"
-)
-
-_PROCEDURE_OPENS = re.compile(r"(?:\S+\s+){0,2}?порядок\b[^;:.]*?(?:взаємоді|обмін|співпрац|співробітництв)")
 
 
 def _party_to_others_procedure(view: View, m: Mention, agents: Sequence[str]) -> bool:
@@ -342,5 +342,5 @@ def _acts_itself(view: View, m: Mention, agents: Sequence[str], cues: CueSet) ->
     clause), not a partner of the unit's bearer."""
     if not is_subject(view, m) or any(x.agency in agents for x in coordinated(view, view.mentions, m)):
         return False  # "Державне бюро розслідувань та органи поліції обмінюються": co-subjects (CONVENTIONS.md 4)
-    clause_start = _clause_start(view.folded, m.start)
+    clause_start = _clause_start_at(view.folded, m.start)
     return not any(clause_start <= c.start < m.start for c in cues.interactions(view.folded))

@@ -453,17 +453,17 @@ def _elliptic_subjects(view: View) -> list[str]:
     if j is None:
         return []
     k = j + 1
-    while k < len(view.tokens) and view.tokens[k].text not in _DASHES and view.tokens[k].text not in _CLAUSE_BREAK:
+    while k < len(tokens) and tokens[k].text not in _DASHES and tokens[k].text not in _CLAUSE_BREAK:
         k += 1
-    if k + 1 >= len(view.tokens) or view.tokens[k].text not in _DASHES:
+    if k + 1 >= len(tokens) or tokens[k].text not in _DASHES:
         return []
     m = starts.get(k + 1)
     end = m.token_end if m is not None else k + 2
-    if end < len(view.tokens) and view.tokens[end].text not in _CLAUSE_BREAK:
+    if end < len(tokens) and tokens[end].text not in _CLAUSE_BREAK:
         return []  # the dash's phrase goes on: not a bare subject
     if m is not None:
         return [m.agency]
-    return [ROLE_BEARER] if view.tokens[k + 1].norm in ROLES_NOMINATIVE else []
+    return [ROLE_BEARER] if tokens[k + 1].norm in ROLES_NOMINATIVE else []
 
 
 def _subjects_after_modal(view: View, cue_end: int) -> list[str]:
