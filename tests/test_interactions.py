@@ -758,6 +758,28 @@ from pipeline.tagging.tagger import Tagger
                 ("prosecutor", "court", "request"),
             },
         ),
+        (  # cancelling another body's decisions oversees it
+            "Скасування незаконних та необґрунтованих постанов детективів Національного антикорупційного бюро "
+            "України може бути здійснено Генеральним прокурором.",
+            "Стаття 36. Прокурор",
+            "4651-17",
+            {("prosecutor", "nabu", "oversee")},
+        ),
+        (  # materials handed over, over a clause about them; an indictment filed asks the court
+            "Після введення в дію цього Кодексу матеріали кримінальних проваджень, досудове розслідування яких "
+            "здійснюється органами прокуратури, передаються слідчими органів прокуратури Національному "
+            "антикорупційному бюро України.",
+            "Розділ XI. Перехідні положення",
+            "1698-18",
+            {("prosecutor", "nabu", "inform")},
+        ),
+        (
+            "Повідомлення особі про підозру, звернення з обвинувальним актом та підтримання державного обвинувачення "
+            "у суді здійснюється прокурором.",
+            "Стаття 22. Змагальність сторін",
+            "4651-17",
+            {("prosecutor", "court", "request")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:
