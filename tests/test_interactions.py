@@ -780,6 +780,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("prosecutor", "court", "request")},
         ),
+        (  # the petition of the person named after the prosecutor is no request of the court's
+            "Така заява підлягає невідкладному розгляду слідчим суддею у порядку, передбаченому частиною шостою цієї "
+            "статті, за участю прокурора, особи, яка подала заяву, її захисника та за потреби перекладача.",
+            "Стаття 583. Тимчасовий арешт",
+            "4651-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

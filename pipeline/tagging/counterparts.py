@@ -166,6 +166,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not _SENTENCE_BREAK.search(text, end, cue.start):
             if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
                 continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
+            if _RELATIVE_CLAUSE.search(text, end, cue.start):
+                continue  # "за участю прокурора, особи, яка подала заяву": the cue is another's relative clause
             if text.startswith("зобов'язу", cue.start):
                 continue  # it binds the body after it, not one before ("прокурор доведе …, суд … зобов'язує особу")
             if after is None or cue.start < after[0]:

@@ -47,7 +47,11 @@ _STATED_INTERACTION = re.compile(
     r"^(?:порядок\s+|умови\s+(?:і|та)\s+порядок\s+)?(?:взаємоді|співробітництв|обмін\w*\s+інформаці|інформаційн\w*\s+взаємоді)"
 )
 _PASSIVE_ENDINGS = ("ться", "ється", "ються")  # "здійснюється", "визначаються"
-_PASSIVE_MODAL = re.compile(r"\b(?:може|можуть)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
+# "може бути здійснено X", "може здійснюватися X" (a power); "має бути розглянуто X" (a duty)
+_PASSIVE_MODAL = re.compile(
+    r"\b(?:може|можуть)\s+(?:бути\s+\w+(?:н|т)(?:о|ий|а|е|і)|(?:здійснюва|проводи|вирішува|розгляда)тися)\b"
+)
+_PASSIVE_DUTY = re.compile(r"\b(?:має|мають|повинен|повинна|повинно|повинні)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^дозволя|^право\b.*\bнада(?:ється|ються)$", re.S)
 # "До повноважень / завдань X належать": the body in the genitive after the noun bears them
 _BELONGS_TO = re.compile(r"^до\s+(?:основних\s+)?(?:повноважень|завдань|функцій)\s+")
@@ -879,11 +883,15 @@ def _passive_power(view: View) -> list[NormCandidate]:
     """ "може бути здійснено Головою Національної поліції, Директором Бюро …": a passive "may be done" with
     its agents in the instrumental gives them a power."""
     found: list[NormCandidate] = []
-    for match in _PASSIVE_MODAL.finditer(view.folded):
+    matches = [(m, "power") for m in _PASSIVE_MODAL.finditer(view.folded)]
+    matches += [(m, "duty") for m in _PASSIVE_DUTY.finditer(view.folded)]
+    for match, kind in matches:
         token = view.token_at(match.start())
+        if any(t.norm in _RELATIVE_FORMS for t in view.tokens[max(0, token - 2) : token]):
+            continue  # "щодо якої можуть застосовуватися заходи": a relative clause about something else
         end = _clause_end(view, token)
         # "не можуть бути скасовані Кабінетом Міністрів України": the agent may not
-        modality = "prohibition" if token and view.tokens[token - 1].norm == "не" else "power"
+        modality = "prohibition" if token and view.tokens[token - 1].norm == "не" else kind
         for m in view.mentions:
             if not token < m.token_start < end:
                 continue
@@ -1327,11 +1335,15 @@ def _is_passive(view: View, i: int) -> bool:
         return False
     if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith(("вважа", "поширю")):
         return True  # "вважається прийнятим", "поширюється дія Закону": no act with an agent
-    return (
-        t.norm.startswith("підляга") and i + 1 < len(view.tokens) and view.tokens[i + 1].norm.endswith(("нню", "ттю"))
+    if not t.norm.startswith("підляга"):
+        return False
+    # "підлягає затвердженню", "підлягає невідкладному розгляду": an act to be done (not "відповідальності")
+    return any(
+        nxt.norm.endswith(("нню", "ттю")) or (nxt.norm in _ACTS_TO_UNDERGO) for nxt in view.tokens[i + 1 : i + 3]
     )
 
 
+_ACTS_TO_UNDERGO = frozenset({"розгляду", "перегляду", "виконанню", "врахуванню"})
 _CHARGED_RELATIVE = re.compile(r"^,?\s*на\s+(?:який|яку|яке|які)\s+поклада")
 
 
