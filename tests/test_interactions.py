@@ -787,6 +787,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             set(),
         ),
+        (  # the bodies acting "за його дорученням" execute the order: no partners of the agent after it
+            "Прокурор або слідчий за його дорученням зобов’язаний надати доступ до речових доказів, якщо прокурор має "
+            "намір використати відомості, що містяться в них, як докази у суді.",
+            "Стаття 290. Відкриття матеріалів",
+            "4651-17",
+            {("law_enforcement", "prosecutor", "assist")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -67,6 +67,7 @@ _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+(?:[^\s,;:.]+\s+(?:та|і|й)\s+)?$")
 # "за клопотанням слідчого, погодженим з прокурором": the petition's approval, not the deciding body's partner
 _PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},\s+$")
+_ON_ITS_ORDER_CUE = re.compile(r"\bза\s+(?:його|її|їх)\s+(?:письмовим\s+)?(?:за\s+)?дорученням$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 # "…, Державним бюро розслідувань, органом Бюро економічної безпеки України": a generic head may open an item
 _LIST_GLUE = re.compile(
@@ -130,6 +131,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
+        if _ON_ITS_ORDER_CUE.search(text, 0, cue.end):
+            continue  # "слідчий або за його дорученням - підрозділи …": executors, not partners (_on_its_order)
         if text.startswith("погоджен", cue.start) and _PETITION_APPROVED.search(text, 0, cue.start):
             continue  # the consent given to a petition, not to the body deciding on it (CONVENTIONS.md 22)
         if cue.end <= start and cue.start >= clause_start:
