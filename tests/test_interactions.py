@@ -794,6 +794,13 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("law_enforcement", "prosecutor", "assist")},
         ),
+        (  # a decision "про звернення до суду" is the topic of the prosecutor's decision, not an interaction
+            "У разі прийняття прокурором рішення про звернення до суду з обвинувальним актом прокурор зобов’язаний "
+            "повідомити про це потерпілого.",
+            "Стаття 301. Повідомлення",
+            "4651-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

@@ -131,6 +131,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
+        if cue.modality == "request" and text.endswith("про ", 0, cue.start) and text.startswith("зверн", cue.start):
+            continue  # "вносити подання прокурору про звернення до суду": the topic of the submission, not the agent's
         if _ON_ITS_ORDER_CUE.search(text, 0, cue.end):
             continue  # "слідчий або за його дорученням - підрозділи …": executors, not partners (_on_its_order)
         if text.startswith("погоджен", cue.start) and _PETITION_APPROVED.search(text, 0, cue.start):
