@@ -10,6 +10,7 @@ import pytest
 from pipeline.errors import ConfigError
 from pipeline.tagging.evaluate import GoldUnit, Prediction, errors, load_gold, score
 from pipeline.tagging.mentions import find_mentions
+from pipeline.tagging.model import load_model
 from pipeline.tagging.registry import Name, load_registry, surface_forms
 from pipeline.tagging.tagger import Tagger, TaggingError
 from tests.conftest import shared_path
@@ -998,6 +999,24 @@ def test_norms(text: str, context: str, work: str | None, expected: set[tuple[st
     assert result.norm_pairs() == expected
     with_model = Tagger().tag(text, context, work=work, lang=lang)
     assert with_model.mentions == result.mentions
+
+
+def test_a_model_that_never_overrides_keeps_every_rule_norm() -> None:
+    # the instructed body sits in the lead-in, outside the four cue levels the model weighs
+    context = (
+        "Стаття 636. Прикінцеві положення\n"
+        "Рекомендувати Генеральній прокуратурі України протягом трьох місяців з дня опублікування цього Кодексу:"
+    )
+    text = (
+        "створити Єдиний реєстр досудових розслідувань та затвердити за погодженням зі Службою безпеки України "
+        "положення;"
+    )
+    model = load_model()
+    assert model is not None
+    model.threshold = 1.01
+    rules = Tagger(use_model=False).tag(text, context, work="4651-17")
+    assert rules.norm_pairs() == {("prosecutor", "duty")}
+    assert Tagger(model=model).tag(text, context, work="4651-17").norm_pairs() == rules.norm_pairs()
 
 
 def test_the_object_of_an_infinitive_bears_no_norm() -> None:

@@ -133,7 +133,11 @@ class NormModel:
         levels = all_levels(view, ctx, cues)
         chosen = candidates(view, ctx, cues)
         result: set[tuple[str, str]] = set()
-        for agent in candidate_agents(view, ctx, levels):
+        agents = candidate_agents(view, ctx, levels)
+        # a bearer found by a rule outside the four levels (an instruction in a lead-in, a stated interaction …)
+        # is weighed too: left out, the model would drop the rules' norm whatever its threshold
+        agents += [a for a in dict.fromkeys(c.agent for c in chosen) if a not in agents]
+        for agent in agents:
             rule = {c.modality for c in chosen if c.agent == agent}
             if any(c.agent == agent and c.level == 1 for c in chosen):
                 # a modal word in the unit decides (the guidelines' strongest cue): the model does not overrule it
