@@ -801,6 +801,14 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             set(),
         ),
+        (  # protecting information is no informing: acting on the request assists
+            "забезпечує зберігання доказів і захист інформації на прохання Міжнародного кримінального суду;",
+            "Стаття 618. Центральні органи України щодо співробітництва з Міжнародним кримінальним судом\n"
+            "Офіс Генерального прокурора відповідно до Римського статуту Міжнародного кримінального суду і цього "
+            "Кодексу:",
+            "4651-17",
+            {("prosecutor", "foreign_authority", "assist")},
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:
