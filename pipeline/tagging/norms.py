@@ -939,6 +939,16 @@ def _opens_relative_before(view: View, start: int, end: int) -> bool:
     return any(t.norm in _RELATIVE for t in view.tokens[last_comma:end])
 
 
+def _opens_item(view: View | None, m: Mention) -> bool:
+    """Whether the mention opens the item, after its list marker and a generic head ("а) органів Національної
+    поліції;")."""
+    if view is None:
+        return m.token_start == 0
+    tokens = view.tokens
+    first = 2 if len(tokens) > 2 and len(tokens[0].text) <= 2 and tokens[1].text == ")" else 0
+    return m.token_start == first or (m.token_start == first + 1 and _is_generic_head(tokens[first]))
+
+
 def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
     """The lead-in's own norms (its modal word, or its plain present / passive) govern the item."""
     for view in reversed(ctx.lead_ins):
@@ -949,7 +959,7 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
         if not found and view is ctx.lead_ins[-1] and len(ctx.lead_ins) > 1 and _own_sentence(view):
             break  # "Днем отримання документів … вважається:": the items complete this lead-in, not an outer one
         if found:
-            own = [m for m in view_item_mentions(ctx) if m.token_start == 0]
+            own = [m for m in view_item_mentions(ctx) if _opens_item(ctx.item, m)]
             if own and all(c.agent == "law_enforcement" for c in found):
                 # "Оперативно-розшукова діяльність здійснюється оперативними підрозділами:" /
                 # "Національної поліції - ...": the item names which body the generic lead-in means
