@@ -522,8 +522,10 @@ def _refresh(args: argparse.Namespace) -> tuple[int, dict[str, Any]]:
         stored: list[str] = []
         instrument_errors: list[str] = []
         if not args.acts and not args.no_instruments and not report.aborted and args.instruments_file.exists():
-            stored, instrument_errors = refresh_instruments(store, client, args.instruments_file)
+            stored, instrument_errors = refresh_instruments(store, client, args.instruments_file, source=source)
     summary = report.as_dict()
+    # every request the client sent, the instruments' official texts included
+    summary["totals"] = {**report.totals(), "requests": client.stats.requests}
     summary["skipped_by_change_list"] = skipped
     summary["instruments"] = stored
     summary["instrument_errors"] = instrument_errors
@@ -1211,24 +1213,31 @@ def cmd_instruments_add(args: argparse.Namespace) -> int:
 
 
 def refresh_instruments(
-    store: Any, client: Any, path: Path, only: Sequence[str] | None = None
+    store: Any, client: Any, path: Path, only: Sequence[str] | None = None, *, source: Any = None
 ) -> tuple[list[str], list[str]]:
-    """Store every instrument that has an English text: (what was done, errors); the others go on."""
+    """Store every instrument's English text and, given the portal `source`, its official Ukrainian text (the
+    portal act `portal_nreg`, fetched and parsed like any act): (what was done, errors); the others go on."""
     from pipeline.instruments import load_instruments
-    from pipeline.sources.instruments import store_instrument
+    from pipeline.sources.instruments import store_instrument, store_official_text
 
     done: list[str] = []
     errors: list[str] = []
     for inst in load_instruments(path):
-        if (only and inst.slug not in only) or not (inst.en_file or inst.en_url):
+        if only and inst.slug not in only:
             continue
-        try:
-            label = store_instrument(store, inst, client=client, base=ROOT)
-            done.append(f"{inst.slug:<16} {'new ' + label if label else 'unchanged'}")
-        except NormgapError as e:
-            store.ensure_work(TrackedAct(inst.slug, inst.title, "instrument"))
-            store.record_failure(inst.slug, str(e))
-            errors.append(f"{inst.slug}: {e}")
+        if inst.en_file or inst.en_url:
+            try:
+                label = store_instrument(store, inst, client=client, base=ROOT)
+                done.append(f"{inst.slug:<16} {'new ' + label if label else 'unchanged'}")
+            except NormgapError as e:
+                store.ensure_work(TrackedAct(inst.slug, inst.title, "instrument"))
+                store.record_failure(inst.slug, str(e))
+                errors.append(f"{inst.slug}: {e}")
+        if inst.portal_nreg and source is not None:
+            try:
+                done.append(f"{inst.slug:<16} {store_official_text(store, source, inst)}")
+            except NormgapError as e:
+                errors.append(f"{inst.slug}: official Ukrainian text {inst.portal_nreg}: {e}")
     return done, errors
 
 
@@ -1365,10 +1374,14 @@ def _with_align_bar(compare: Any) -> Any:
         return compare(_progress(bar))
 
 
-def _alignment_setting(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
+def _registered_instruments(args: argparse.Namespace) -> list[Any]:
     from pipeline.instruments import load_instruments
 
-    registry = load_instruments(args.instruments_file) if args.instruments_file.exists() else []
+    return load_instruments(args.instruments_file) if args.instruments_file.exists() else []
+
+
+def _alignment_setting(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
+    registry = _registered_instruments(args)
     return {i.slug: i.force for i in registry}, {i.slug: i.topics for i in registry}
 
 
@@ -1379,7 +1392,7 @@ def _unknown_gold_acts(store: Any, lines: Sequence[dict[str, Any]]) -> list[str]
 
 def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
     from pipeline.align.compare import alignment_metrics
-    from pipeline.align.run import align_gold_lines, make_comparator
+    from pipeline.align.run import align_gold_lines, gold_official_texts, make_comparator
     from pipeline.align.thesaurus import default_thesaurus
     from pipeline.store import open_store
 
@@ -1390,7 +1403,8 @@ def cmd_evaluate_alignment(args: argparse.Namespace) -> int:
         if unknown:
             _err(f"normgap: the gold file names acts the store does not hold: {', '.join(unknown)}")
         comparator = make_comparator(store, load_acts(args.acts_file), default_thesaurus(), embedder=_embedder(args))
-    predicted = align_gold_lines(comparator, lines, forces, topics)
+        officials = gold_official_texts(store, _registered_instruments(args), lines)
+    predicted = align_gold_lines(comparator, lines, forces, topics, officials)
     result = alignment_metrics(lines, predicted)
     result["method"] = comparator.version
     if args.details:

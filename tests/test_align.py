@@ -198,3 +198,36 @@ def test_instrument_without_text_is_an_error_naming_it(store: Store, tmp_path: P
     _, errors = refresh_instruments(store, None, path)
     assert len(errors) == 1 and errors[0].startswith("lost:") and "missing.txt" in errors[0]
     assert store.editions("ok-conv")  # the other instrument went on
+
+
+def test_the_official_ukrainian_text_joins_the_query(store: Store) -> None:
+    from pipeline.align.run import make_comparator
+    from pipeline.records import TrackedAct
+
+    comparator = make_comparator(store, [TrackedAct("100-20", "t", topics=("customs",))], default_thesaurus())
+    english = "Each Party shall keep records of what it finds."
+    alone = comparator.align("x#art_9", english)
+    official = "Кожна Сторона складає протоколи про виявлені порушення митних правил."
+    helped = comparator.align("x#art_9", english, official=official)
+    assert alone.candidates == ()  # nothing in the English text the thesaurus can carry over
+    assert helped.candidates[0].provision == "100-20#art_2"  # "складати протоколи про порушення митних правил"
+    assert helped.candidates[0].bm25 > 0 and "official Ukrainian text" in helped.reason
+
+
+def test_official_texts_are_found_by_eid_or_article(store: Store, law_html: str) -> None:
+    import datetime as dt
+
+    from pipeline.align.run import official_texts
+    from pipeline.parse.print_html import parse_print_html
+    from pipeline.records import TrackedAct
+
+    inst = Instrument("t-conv", "T", "2001-01-01", "binding", portal_nreg="995_001")
+    units = [("art_1__para_2", "Each Party shall inform."), ("art_2__para_9", "Customs may examine."), ("art_7", "x")]
+    assert official_texts(store, inst, units) is None  # no translation stored yet
+    store.ensure_work(TrackedAct("995_001", "T (офіційний переклад)"))
+    store.save_edition("995_001", dt.date(2001, 1, 1), parse_print_html(law_html))
+    texts = official_texts(store, inst, units)
+    assert texts is not None
+    assert texts[0] is not None and texts[0].startswith("Митні органи зобов’язані повідомляти")
+    assert texts[1] is not None and "проводити митний огляд товарів" in texts[1]  # no such part: its article's text
+    assert texts[2] is None

@@ -179,3 +179,37 @@ def test_unreachable_portal_aborts_the_run_at_once(store: Store, tmp_path: Path)
     assert report.aborted is not None and "--mirror" in report.aborted
     assert report.outcomes[1].failed is not None and report.outcomes[1].failed.startswith("not attempted")
     assert store.editions("100-20") == []
+
+
+def test_instruments_official_ukrainian_texts_are_fetched_like_acts(
+    portal: FakePortal, store: Store, tmp_path: Path
+) -> None:
+    from pipeline.cli import refresh_instruments
+    from pipeline.instruments import Instrument, add_instrument
+    from tests.conftest import FIXTURES
+
+    path = tmp_path / "instruments.toml"
+    treaty = str(FIXTURES / "treaty-customs.txt")
+    # the fake portal's law 100-20 stands in for a translation; 995_404 is not on the portal; 995_500 is garbled
+    add_instrument(
+        path, Instrument("with-uk", "Convention", "2001-01-01", "binding", portal_nreg="100-20", en_file=treaty)
+    )
+    add_instrument(path, Instrument("no-uk", "Other", "2001-01-01", "binding", portal_nreg="995_404", en_file=treaty))
+    add_instrument(path, Instrument("bad-uk", "Third", "2001-01-01", "binding", portal_nreg="995_500", en_file=treaty))
+    portal.put_card("995_500", [("20220401", "")], title="Third")
+    portal.put(PRINT.format("995_500"), "<html><body>garbled</body></html>")
+    client = PoliteClient(
+        delay=0, mirror=portal.base, archive=RawArchive(tmp_path / "raw"), robots_cache_dir=tmp_path / "robots"
+    )
+    source = RadaSource(client, state_dir=tmp_path / "state")
+    done, errors = refresh_instruments(store, client, path, source=source)
+    assert len(errors) == 1 and errors[0].startswith("bad-uk: official Ukrainian text 995_500")
+    assert any(line.startswith("with-uk") and "official Ukrainian text 100-20: new" in line for line in done)
+    assert any(line.startswith("no-uk") and "995_404 not on the portal" in line for line in done)
+    assert store.edition_at("100-20").date == dt.date(2022, 4, 1)
+    assert all(store.editions(slug) for slug in ("with-uk", "no-uk", "bad-uk"))  # English texts stored either way
+    # within a week the absent text is not asked for again
+    asked = portal.requests_to("995_404")
+    done, _ = refresh_instruments(store, client, path, source=source)
+    assert portal.requests_to("995_404") == asked
+    assert any(line.startswith("no-uk") and "not on the portal when checked" in line for line in done)

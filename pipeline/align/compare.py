@@ -163,13 +163,14 @@ class Comparator:
         found = self.thesaurus.english_concepts(text)
         return "; ".join(self.concepts[c].uk[0] for c in sorted(found, key=lambda c: (-found[c], c)))
 
-    def query_vectors(self, texts: Sequence[str]) -> np.ndarray | None:
-        """(n, 2, dim): each text's English query vector and its Ukrainian concept query's (zeros when the
-        text has no concept); None without the embedding signal."""
+    def query_vectors(self, texts: Sequence[str], officials: Sequence[str | None] | None = None) -> np.ndarray | None:
+        """(n, 2, dim): each text's English query vector and its Ukrainian query's: the official Ukrainian text of
+        the provision where the store holds one, else its concepts (zeros when it has none); None without the
+        embedding signal."""
         if self.embedder is None or self.index.vectors is None or not texts:
             return None
         english = self.embedder.queries(list(texts))
-        queries = [self.concept_query(t) for t in texts]
+        queries = [_official_or(officials, i) or self.concept_query(t) for i, t in enumerate(texts)]
         wanted = [i for i, q in enumerate(queries) if q]
         ukrainian = np.zeros_like(english)
         if wanted:
@@ -237,12 +238,21 @@ class Comparator:
         return max(held.values(), default=0.0) / total
 
     def score_candidates(
-        self, text: str, found: dict[str, int], topics: Sequence[str], agents: set[str], vector: np.ndarray | None
+        self,
+        text: str,
+        found: dict[str, int],
+        topics: Sequence[str],
+        agents: set[str],
+        vector: np.ndarray | None,
+        official: str | None = None,
     ) -> list[Scored]:
         concept_ids = sorted(found)
         wanted_topics = set(topics) | {self.concepts[c].topic for c in concept_ids}
         weights, total = self.concept_weights(concept_ids)
         query = self.query_terms(concept_ids)
+        if official:
+            # the official Ukrainian text's own words join the concepts' in the lemma query
+            query.update(set(content(lemma_stream(official))) - set(query))
         found_sims = self.similarities(text, vector)
         sims, best, chunk_sims, uk_best = found_sims if found_sims is not None else (None, None, None, None)
         pool = set(self.index.candidates(list(query), concept_ids))
@@ -319,6 +329,7 @@ class Comparator:
         force: str = "binding",
         topics: Sequence[str] = (),
         vector: np.ndarray | None = None,
+        official: str | None = None,
     ) -> Alignment:
         found = self.thesaurus.english_concepts(text)
         concept_ids = sorted(found)
@@ -327,7 +338,7 @@ class Comparator:
         except TaggingError:
             norms = ()
         agents = {a for a, _ in norms} - _ANY_AGENT
-        scored = self.score_candidates(text, found, topics, agents, vector)
+        scored = self.score_candidates(text, found, topics, agents, vector, official)
         candidates = tuple(
             Candidate(
                 r.doc.id,
@@ -355,6 +366,8 @@ class Comparator:
             "strong_candidates": float(sum(r.score >= STRONG_AT for r in scored[:10])),
         }
         status, confidence, reason = self.decide(signals, force, absent)
+        if official:
+            reason += "; queried with the official Ukrainian text"
         return Alignment(
             provision, text, status, confidence, candidates, tuple(concept_ids), norms, self.version, reason, signals
         )
@@ -372,6 +385,10 @@ class Comparator:
             evidence += f"; no national provision has: {', '.join(absent)}"
         odds = ", ".join(f"{s} {probabilities[s]:.2f}" for s in STATUSES)
         return status, round(probabilities[status], 3), f"{evidence} ({odds})"
+
+
+def _official_or(officials: Sequence[str | None] | None, i: int) -> str:
+    return (officials[i] or "") if officials is not None else ""
 
 
 def _standardised(values: np.ndarray | None) -> np.ndarray | None:

@@ -66,15 +66,34 @@ def align_units(
     topics: Sequence[str],
     units: Sequence[tuple[str, str]],
     vectors: np.ndarray | None = None,
+    officials: Sequence[str | None] | None = None,
 ) -> list[Alignment]:
     """Align one instrument's units (runs in a Dask worker too: the comparator is shipped to it once);
-    `vectors` are the units' query embeddings, computed beforehand in the main process."""
+    `vectors` are the units' query embeddings, computed beforehand in the main process; `officials` the units'
+    official Ukrainian texts, where the store holds them."""
     return [
         comparator.align(
-            f"{slug}#{eid}", text, force=force, topics=topics, vector=vectors[i] if vectors is not None else None
+            f"{slug}#{eid}",
+            text,
+            force=force,
+            topics=topics,
+            vector=vectors[i] if vectors is not None else None,
+            official=officials[i] if officials is not None else None,
         )
         for i, (eid, text) in enumerate(units)
     ]
+
+
+def official_texts(store: Store, inst: Instrument, units: Sequence[tuple[str, str]]) -> list[str | None] | None:
+    """Each unit's text in the instrument's official Ukrainian translation (the portal act `portal_nreg`, when
+    stored), found by the same eId or, failing that, by its article's; None when the store holds no translation."""
+    if not inst.portal_nreg or not store.has_work(inst.portal_nreg) or not store.editions(inst.portal_nreg):
+        return None
+    translated = dict(comparison_units(store.provisions(store.edition_at(inst.portal_nreg).edition_id)))
+    by_article: dict[str, list[str]] = {}
+    for eid, text in translated.items():
+        by_article.setdefault(eid.split("__")[0], []).append(text)
+    return [translated.get(eid) or " ".join(by_article.get(eid.split("__")[0], [])) or None for eid, _ in units]
 
 
 def make_comparator(
@@ -94,12 +113,14 @@ def make_comparator(
     return Comparator(index, thesaurus, model=model or load_model(), embedder=embedder)
 
 
-def unit_vectors(comparator: Comparator, units: Sequence[tuple[str, str]]) -> np.ndarray | None:
-    """The units' query vectors (English text and Ukrainian concept query), computed here in one batch."""
-    return comparator.query_vectors([text for _, text in units])
+def unit_vectors(
+    comparator: Comparator, units: Sequence[tuple[str, str]], officials: Sequence[str | None] | None = None
+) -> np.ndarray | None:
+    """The units' query vectors (English text and Ukrainian query), computed here in one batch."""
+    return comparator.query_vectors([text for _, text in units], officials)
 
 
-Job = tuple[Instrument, Sequence[tuple[str, str]], "np.ndarray | None"]
+Job = tuple[Instrument, Sequence[tuple[str, str]], "np.ndarray | None", "Sequence[str | None] | None"]
 DASK_CHUNK = 40  # provisions per task: small enough to balance 45- and 304-provision instruments
 
 
@@ -115,11 +136,12 @@ def _align_on_dask(client: Any, comparator: Comparator, jobs: Sequence[Job]) -> 
                 inst.topics,
                 list(units[i : i + DASK_CHUNK]),
                 vectors[i : i + DASK_CHUNK] if vectors is not None else None,
+                officials[i : i + DASK_CHUNK] if officials is not None else None,
                 pure=False,
             )
             for i in range(0, len(units), DASK_CHUNK)
         ]
-        for inst, units, vectors in jobs
+        for inst, units, vectors, officials in jobs
     ]
     return [[a for chunk in client.gather(futures) for a in chunk] for futures in per_instrument]
 
@@ -141,23 +163,27 @@ def compare_instruments(
     jobs: list[Job] = []
     for inst in instruments:
         units = comparison_units(store.provisions(store.edition_at(inst.slug).edition_id))
-        jobs.append((inst, units, unit_vectors(comparator, units)))
+        officials = official_texts(store, inst, units)
+        jobs.append((inst, units, unit_vectors(comparator, units, officials), officials))
     if client is not None:
         aligned = _align_on_dask(client, comparator, jobs)
         if on_aligned:
-            on_aligned(sum(len(units) for _, units, _ in jobs))
+            on_aligned(sum(len(units) for _, units, _, _ in jobs))
     else:
         aligned = []
-        for inst, todo, v in jobs:
+        for inst, todo, v, uk in jobs:
             done: list[Alignment] = []
             for i in range(0, len(todo), DASK_CHUNK):  # the same chunks as on Dask, for the progress bar
                 chunk = v[i : i + DASK_CHUNK] if v is not None else None
-                done += align_units(comparator, inst.slug, inst.force, inst.topics, todo[i : i + DASK_CHUNK], chunk)
+                texts = uk[i : i + DASK_CHUNK] if uk is not None else None
+                done += align_units(
+                    comparator, inst.slug, inst.force, inst.topics, todo[i : i + DASK_CHUNK], chunk, texts
+                )
                 if on_aligned:
                     on_aligned(len(todo[i : i + DASK_CHUNK]))
             aligned.append(done)
     results = []
-    for (inst, _, _), alignments in zip(jobs, aligned, strict=True):
+    for (inst, _, _, _), alignments in zip(jobs, aligned, strict=True):
         store.save_alignments(
             inst.slug, [{**a.as_json(), "text_sha256": hashlib.sha256(a.text.encode()).hexdigest()} for a in alignments]
         )
@@ -294,10 +320,15 @@ def _write_xlsx(path: Path, result: InstrumentResult, rows: list[dict[str, Any]]
 
 
 def align_gold_lines(
-    comparator: Comparator, lines: Sequence[dict[str, Any]], forces: dict[str, str], topics: dict[str, Sequence[str]]
+    comparator: Comparator,
+    lines: Sequence[dict[str, Any]],
+    forces: dict[str, str],
+    topics: dict[str, Sequence[str]],
+    officials: Sequence[str | None] | None = None,
 ) -> list[Alignment]:
-    """Run the comparator on the texts of gold-format lines (their embeddings in one batch)."""
-    vectors = unit_vectors(comparator, [(g["id"], g["text"]) for g in lines])
+    """Run the comparator on the texts of gold-format lines (their embeddings in one batch), with their official
+    Ukrainian texts where given (gold_official_texts)."""
+    vectors = unit_vectors(comparator, [(g["id"], g["text"]) for g in lines], officials)
     return [
         comparator.align(
             g["id"],
@@ -305,6 +336,22 @@ def align_gold_lines(
             force=forces.get(g.get("instrument", ""), "binding"),
             topics=topics.get(g.get("instrument", ""), ()),
             vector=vectors[i] if vectors is not None else None,
+            official=officials[i] if officials is not None else None,
         )
         for i, g in enumerate(lines)
     ]
+
+
+def gold_official_texts(
+    store: Store, instruments: Sequence[Instrument], lines: Sequence[dict[str, Any]]
+) -> list[str | None] | None:
+    """The official Ukrainian text of each gold line's provision ("untoc#art_20__para_1"), where the store holds
+    its instrument's translation; None when it holds none."""
+    by_slug = {i.slug: i for i in instruments}
+    found: list[str | None] = []
+    for g in lines:
+        slug, _, eid = str(g["id"]).partition("#")
+        inst = by_slug.get(slug)
+        texts = official_texts(store, inst, [(eid, str(g["text"]))]) if inst is not None else None
+        found.append(texts[0] if texts else None)
+    return found if any(found) else None

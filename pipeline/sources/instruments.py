@@ -10,10 +10,11 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from pipeline.errors import ConfigError, NormgapError, ParseError
+from pipeline.errors import ConfigError, NormgapError, NotFoundError, ParseError
 from pipeline.http import PoliteClient, decode_body
 from pipeline.instruments import Instrument
 from pipeline.records import ParsedAct, TrackedAct
+from pipeline.sources.rada import RadaSource
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
@@ -65,3 +66,48 @@ def store_instrument(store: Store, inst: Instrument, *, client: PoliteClient | N
         raise
     store.record_success(inst.slug, card=None, card_json=None, etag=None, last_modified=None)
     return saved.label if saved else None
+
+
+def store_official_text(store: Store, source: RadaSource, inst: Instrument) -> str:
+    """Fetch and store the instrument's official Ukrainian text, the portal act `inst.portal_nreg`, like any act;
+    returns what was done. Absent from the portal (404), it is no error: the instrument is aligned from its
+    English text, and the line says so."""
+    from pipeline.refresh import Refresher
+
+    checked = _known_absent_since(store, inst.portal_nreg)
+    if checked is not None and dt.datetime.now(dt.UTC) - checked < RECHECK_ABSENT:
+        # polite: a text the portal did not have is asked for again only after a while
+        return (
+            f"official Ukrainian text {inst.portal_nreg} not on the portal when checked {checked:%Y-%m-%d}: "
+            "aligned from the English text alone"
+        )
+    act = TrackedAct(inst.portal_nreg, f"{inst.title} (офіційний переклад)", "instrument-uk")
+    try:
+        outcome = Refresher(store, source).refresh_act(act, history=False, since=None)
+    except NotFoundError as e:
+        log.warning("%s: no official Ukrainian text %s on the portal (%s)", inst.slug, inst.portal_nreg, e)
+        store.record_failure(inst.portal_nreg, f"{_ABSENT} {e}")
+        return f"official Ukrainian text {inst.portal_nreg} not on the portal: aligned from the English text alone"
+    except NormgapError as e:
+        store.record_failure(inst.portal_nreg, str(e))
+        raise
+    new = ", ".join(outcome.new_editions)
+    return f"official Ukrainian text {inst.portal_nreg}: {'new ' + new if new else 'unchanged'}"
+
+
+RECHECK_ABSENT = dt.timedelta(days=7)
+_ABSENT = "not on the portal:"
+
+
+def _known_absent_since(store: Store, nreg: str) -> dt.datetime | None:
+    """When the portal last answered that it has no such act, if nothing of it is stored."""
+    if not store.has_work(nreg) or store.editions(nreg):
+        return None
+    row = store.work(nreg)
+    if not (row["last_error"] or "").startswith(_ABSENT) or not row["last_refresh"]:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(row["last_refresh"]))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
