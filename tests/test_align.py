@@ -217,7 +217,7 @@ def test_the_official_ukrainian_text_joins_the_query(store: Store) -> None:
 def test_official_texts_are_found_by_eid_or_article(store: Store, law_html: str) -> None:
     import datetime as dt
 
-    from pipeline.align.run import official_texts
+    from pipeline.align.run import gold_official_texts, official_texts
     from pipeline.parse.print_html import parse_print_html
     from pipeline.records import TrackedAct
 
@@ -231,3 +231,6 @@ def test_official_texts_are_found_by_eid_or_article(store: Store, law_html: str)
     assert texts[0] is not None and texts[0].startswith("Митні органи зобов’язані повідомляти")
     assert texts[1] is not None and "проводити митний огляд товарів" in texts[1]  # no such part: its article's text
     assert texts[2] is None
+    lines = [{"id": "t-conv#art_1__para_2", "text": "x"}, {"id": "other#art_1", "text": "y"}]
+    assert gold_official_texts(store, [inst], lines) == [texts[0], None]
+    assert gold_official_texts(store, [inst], lines[1:]) is None

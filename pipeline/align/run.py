@@ -87,13 +87,18 @@ def align_units(
 def official_texts(store: Store, inst: Instrument, units: Sequence[tuple[str, str]]) -> list[str | None] | None:
     """Each unit's text in the instrument's official Ukrainian translation (the portal act `portal_nreg`, when
     stored), found by the same eId or, failing that, by its article's; None when the store holds no translation."""
+    translation = _translation(store, inst)
+    return [translation(eid) for eid, _ in units] if translation is not None else None
+
+
+def _translation(store: Store, inst: Instrument) -> Callable[[str], str | None] | None:
     if not inst.portal_nreg or not store.has_work(inst.portal_nreg) or not store.editions(inst.portal_nreg):
         return None
     translated = dict(comparison_units(store.provisions(store.edition_at(inst.portal_nreg).edition_id)))
     by_article: dict[str, list[str]] = {}
     for eid, text in translated.items():
         by_article.setdefault(eid.split("__")[0], []).append(text)
-    return [translated.get(eid) or " ".join(by_article.get(eid.split("__")[0], [])) or None for eid, _ in units]
+    return lambda eid: translated.get(eid) or " ".join(by_article.get(eid.split("__")[0], [])) or None
 
 
 def make_comparator(
@@ -347,11 +352,10 @@ def gold_official_texts(
 ) -> list[str | None] | None:
     """The official Ukrainian text of each gold line's provision ("untoc#art_20__para_1"), where the store holds
     its instrument's translation; None when it holds none."""
-    by_slug = {i.slug: i for i in instruments}
+    translations = {i.slug: _translation(store, i) for i in instruments}
     found: list[str | None] = []
     for g in lines:
         slug, _, eid = str(g["id"]).partition("#")
-        inst = by_slug.get(slug)
-        texts = official_texts(store, inst, [(eid, str(g["text"]))]) if inst is not None else None
-        found.append(texts[0] if texts else None)
+        translation = translations.get(slug)
+        found.append(translation(eid) if translation is not None else None)
     return found if any(found) else None
