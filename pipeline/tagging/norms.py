@@ -518,6 +518,17 @@ def _in_relative_clause(view: View, i: int) -> bool:
     return False
 
 
+def _passive_of_a_relative(view: View, verb: int, m: Mention) -> bool:
+    """ "Невиконання керівником органу … доручень прокурора …, окрім проваджень, досудове розслідування у яких
+    здійснюється детективами …": a passive in a relative clause the mention stands outside of is not its verb."""
+    j = verb - 1
+    while j >= 0 and view.tokens[j].text not in (",", ";", ":", "."):
+        if view.tokens[j].norm in _RELATIVE or view.tokens[j].norm in _RELATIVE_FORMS:
+            return m.token_end <= j
+        j -= 1
+    return False
+
+
 def _agreeing_subject_before(view: View, verb: int) -> bool:
     """ "…, центральний орган України невідкладно повідомляє Міжнародний кримінальний суд": a nominative noun right
     before the verb, agreeing with it in number, is its subject; "Спори про підслідність вирішує" has none."""
@@ -1217,7 +1228,7 @@ def _level4(view: View) -> list[NormCandidate]:
         if _charged_by_relative(view, m):
             found.append(NormCandidate(m.agency, "duty", 4, "dative"))
             continue
-        if not any(_is_passive(view, i) for i in range(start, end)):
+        if not any(_is_passive(view, i) and not _passive_of_a_relative(view, i, m) for i in range(start, end)):
             continue
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
