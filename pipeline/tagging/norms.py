@@ -1332,13 +1332,16 @@ def _acting_head(view: View, m: Mention) -> bool:
     if not {"ablt", "gent"} & cases(head.norm):
         return False  # "Директор Державного бюро розслідувань призначається": the passive's subject
     i = m.token_start - 1
-    while i >= 0 and _is_generic_head(view.tokens[i]):
+    # the heads and their adjectives ("до територіальних органів Національної поліції")
+    while i >= 0 and (_is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) in ("ADJF", "PRTF")):
         i -= 1
     if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
         return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
     before = view.tokens[i]
     # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun;
     # "Оплата праці працівників Державного бюро розслідувань здійснюється": so do they on a non-agent noun
+    if before.norm == "на" and any(t.norm.startswith("поклада") for t in view.tokens):
+        return True  # "покладається на уповноважені підрозділи органів X": the charged units are the agent
     if before.norm in _PREPOSITIONS:
         return False  # "На співробітників Служби безпеки України поширюється …": a prepositional object
     if before.norm.startswith("посад") or (is_nominative_noun(before.norm) and "gent" not in cases(before.norm)):
