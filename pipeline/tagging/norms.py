@@ -1025,6 +1025,8 @@ def _own_subject(view: View) -> list[Mention]:
                 break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
             if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm) and not _in_a_name(view, k):
                 nxt = view.tokens[k + 1] if k + 1 < len(view.tokens) else None
+                if t.norm in ("має", "мають") and not any(is_infinitive(x.norm) for x in view.tokens[k + 1 : k + 3]):
+                    break  # "Служба безпеки України має адміністративні приміщення": possession, not a duty
                 if (
                     _undergoes(t)
                     or t.norm.startswith("підляга")  # "… працівники … підлягають відповідальності"
