@@ -805,6 +805,12 @@ def _level1(view: View, ctx: Context, cues: CueSet) -> list[NormCandidate]:
             continue
         if view.folded.startswith(" бути", cue.end):
             continue  # "Не можуть бути членами Конкурсної комісії:": eligibility of persons, no body's norm to inherit
+        if (
+            _modal_of_a_passive(view, token)
+            and _inherited_from_heading(ctx)
+            and not any("ablt" in mention_cases(view, m) for m in view.mentions)
+        ):
+            continue  # "У митній справі можуть застосовуватися системи": a passive with no agent (CONVENTIONS.md 12)
         inherited = _inherited(ctx)
         # the act's own body is a last resort for items and headings, not for a modal word in running text
         if inherited and inherited[1] == "act" and not ctx.lead_ins:
@@ -851,6 +857,11 @@ def _listed_before_as_well(view: View, agents: Sequence[Mention]) -> tuple[list[
         else:
             break
     return found, role
+
+
+def _inherited_from_heading(ctx: Context) -> bool:
+    inherited = _inherited(ctx)
+    return inherited is not None and inherited[1] in ("heading", "act")
 
 
 def _modal_of_a_passive(view: View, cue_token: int) -> bool:
