@@ -86,8 +86,11 @@ class View:
     lang: str = "uk"
     folded: str = field(init=False)
 
+    starts: dict[int, Mention] = field(init=False)  # the mentions by their first token
+
     def __post_init__(self) -> None:
         self.folded = fold(self.text)
+        self.starts = {m.token_start: m for m in self.mentions}
 
     def token_at(self, offset: int) -> int:
         for i, t in enumerate(self.tokens):
@@ -209,7 +212,7 @@ _OTHER = frozenset({"інші", "інших", "іншим", "іншими", "і�
 def _list_goes_on(view: View, m: Mention) -> bool:
     """Whether a conjunction and another body or investigator follow the mention, also after more bodies listed
     with commas ("прокурор або слідчий", "Орган досудового розслідування, прокурор, суддя або суд")."""
-    starts = {x.token_start: x for x in view.mentions}
+    starts = view.starts
     k = m.token_end
     while k + 1 < len(view.tokens):
         t, j = view.tokens[k], k + 1
@@ -416,7 +419,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
         or any(m.token_start < verb and is_subject(view, m) for m in view.mentions)
     ):
         return []  # a body before the verb is its subject; one governed by a noun is not ("Діяльність X спрямовує")
-    starts = {m.token_start: m for m in view.mentions}
+    starts = view.starts
     agents: list[str] = []
     listing = False
     j = verb + 1
@@ -451,7 +454,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
 def _elliptic_subjects(view: View) -> list[str]:
     """ "Контроль … здійснює слідчий, а якщо справа перебуває у провадженні суду, - прокурор.": the subject of
     the same verb in an elliptic clause after ", а", named after the dash at its end."""
-    starts = {m.token_start: m for m in view.mentions}
+    starts = view.starts
     tokens = view.tokens
     j = next((i + 1 for i in range(1, len(tokens) - 1) if tokens[i].text == "," and tokens[i + 1].norm == "а"), None)
     if j is None:
@@ -508,25 +511,26 @@ def _unlisted_name(view: View, j: int) -> int:
     return k if k - j <= 4 and k < len(view.tokens) and view.tokens[k].norm in _COORDINATORS | {".", ";"} else 0
 
 
-def _in_relative_clause(view: View, i: int) -> bool:
-    """ "… іноземців, які підозрюються …": a verb in a relative clause, between the comma and the verb."""
+def _relative_word_before(view: View, i: int, words: frozenset[str]) -> int | None:
+    """The relative word (one of `words`) between the punctuation mark before token i and it, if any."""
     j = i - 1
     while j >= 0 and view.tokens[j].text not in (",", ";", ":", "."):
-        if view.tokens[j].norm in _RELATIVE:
-            return True
+        if view.tokens[j].norm in words:
+            return j
         j -= 1
-    return False
+    return None
+
+
+def _in_relative_clause(view: View, i: int) -> bool:
+    """ "… іноземців, які підозрюються …": a verb in a relative clause, between the comma and the verb."""
+    return _relative_word_before(view, i, _RELATIVE) is not None
 
 
 def _passive_of_a_relative(view: View, verb: int, m: Mention) -> bool:
     """ "Невиконання керівником органу … доручень прокурора …, окрім проваджень, досудове розслідування у яких
     здійснюється детективами …": a passive in a relative clause the mention stands outside of is not its verb."""
-    j = verb - 1
-    while j >= 0 and view.tokens[j].text not in (",", ";", ":", "."):
-        if view.tokens[j].norm in _RELATIVE or view.tokens[j].norm in _RELATIVE_FORMS:
-            return m.token_end <= j
-        j -= 1
-    return False
+    j = _relative_word_before(view, verb, _RELATIVE | _RELATIVE_FORMS)
+    return j is not None and m.token_end <= j
 
 
 def _agreeing_subject_before(view: View, verb: int) -> bool:
@@ -843,7 +847,7 @@ def _listed_before_as_well(view: View, agents: Sequence[Mention]) -> tuple[list[
     k = first.token_start
     if k < 4 or [t.norm for t in view.tokens[k - 3 : k]] != [",", "а", "також"]:
         return [], False
-    starts = {m.token_start: m for m in view.mentions}
+    starts = view.starts
     i, found, role = _clause_start(view, k), [], False
     while i < k - 3:
         t = view.tokens[i]
@@ -1081,7 +1085,7 @@ def _listed_up_to(view: View, start: int, verb: int) -> list[Mention]:
     """The bodies of a list that runs without a break up to the verb, also through listed bodies with no registry
     id ("Оперативні підрозділи X, Y, Державної кримінально-виконавчої служби України, Z проводять"); none when
     anything else stands between."""
-    starts = {x.token_start: x for x in view.mentions}
+    starts = view.starts
     j, found = start, []
     while j < verb:
         t = view.tokens[j]
@@ -1127,7 +1131,7 @@ def _genitive_chain(view: View, m: Mention) -> tuple[int, list[Mention]]:
     bodies and bear its norm; returns where the chain ends and those bodies (none after a named body)."""
     if m.agency != ROLE_BEARER:
         return m.token_end, []
-    starts = {x.token_start: x for x in view.mentions}
+    starts = view.starts
     j, found = m.token_end, []
     while j < len(view.tokens):
         t = view.tokens[j]
@@ -1668,7 +1672,7 @@ def _between_bodies(view: View, agency: str) -> bool:
     співпраця": an interaction noun and "між" with a list of bodies that includes the act's own body."""
     if not _INTERACTION_NOUN.search(view.folded):
         return False
-    starts = {m.token_start: m for m in view.mentions}
+    starts = view.starts
     for i, t in enumerate(view.tokens[:-1]):
         first = starts.get(i + 1)
         if t.norm == "між" and first is not None:
