@@ -67,7 +67,9 @@ _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 _PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+(?:[^\s,;:.]+\s+(?:та|і|й)\s+)?$")
 # "за клопотанням слідчого, погодженим з прокурором": the petition's approval, not the deciding body's partner
 _PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},\s+$")
-_ON_ITS_ORDER_CUE = re.compile(r"\bза\s+(?:його|її|їх)\s+(?:письмовим\s+)?(?:за\s+)?дорученням$")
+# "за його (письмовим) дорученням": acting on the order of the body named before (_on_its_order)
+_ON_ITS_ORDER_PHRASE = r"за\s+(?:його|її|їх)\s+(?:письмовим\s+)?дорученням"
+_ON_ITS_ORDER_CUE = re.compile(rf"\b{_ON_ITS_ORDER_PHRASE}$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 # "…, Державним бюро розслідувань, органом Бюро економічної безпеки України": a generic head may open an item
 _LIST_GLUE = re.compile(
@@ -281,7 +283,7 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     return found | _on_its_order(view, agents)
 
 
-_ON_ITS_ORDER = re.compile(r"(\S+)\s+за\s+(?:його|її|їх)\s+(?:письмовим\s+)?дорученням\b")
+_ON_ITS_ORDER = re.compile(rf"(\S+)\s+{_ON_ITS_ORDER_PHRASE}\b")
 
 
 def _on_its_order(view: View, agents: Sequence[str]) -> set[tuple[str, str, str]]:
