@@ -14,6 +14,7 @@ from pipeline.tagging.cues import CueMatch, CueSet
 from pipeline.tagging.mentions import Mention
 from pipeline.tagging.morph import first_pos, is_verb_present_3rd
 from pipeline.tagging.norms import (
+    INTERACTION_STEMS,
     ROLE_BEARER,
     ROLES_NOMINATIVE,
     Context,
@@ -305,10 +306,10 @@ def _on_its_order(view: View, agents: Sequence[str]) -> set[tuple[str, str, str]
 # being set
 _PROCEDURE_SET = re.compile(
     r"\b(?:визнача|затверджу|встановлю|розробля)\w*\s+(?:\S+\s+){0,2}?(?:порядок|порядки|умови)\b[^;:.,]*?"
-    r"(?:взаємоді|обмін|співпрац|співробітництв)\w*[^;:.]*$"
+    rf"{INTERACTION_STEMS}\w*[^;:.]*$"
 )
 
-_PROCEDURE_OPENS = re.compile(r"(?:\S+\s+){0,2}?порядок\b[^;:.]*?(?:взаємоді|обмін|співпрац|співробітництв)")
+_PROCEDURE_OPENS = re.compile(rf"(?:\S+\s+){{0,2}}?порядок\b[^;:.]*?{INTERACTION_STEMS}")
 
 
 def _topic(view: View, m: Mention, cues: CueSet) -> bool:

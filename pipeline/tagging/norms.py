@@ -1664,7 +1664,9 @@ def _stated_interaction(view: View, ctx: Context) -> list[NormCandidate]:
     return [NormCandidate(ctx.act_agency, "duty", 4, "act")] if passive else []
 
 
-_INTERACTION_NOUN = re.compile(r"\b(?:взаємоді|співробітництв|співпрац|обмін)\w*")
+# the stems of the nouns that name an interaction between bodies
+INTERACTION_STEMS = r"(?:взаємоді|співробітництв|співпрац|обмін)"
+_INTERACTION_NOUN = re.compile(rf"\b{INTERACTION_STEMS}\w*")
 
 
 def _between_bodies(view: View, agency: str) -> bool:
