@@ -809,6 +809,20 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             {("prosecutor", "foreign_authority", "assist")},
         ),
+        (  # the relative clause names who made the requests carried out: their author is the partner
+            "здійснює виконання запитів про надання правової допомоги, які надійшли від компетентних органів "
+            "іноземних держав;",
+            "Стаття 6. Повноваження Державного бюро розслідувань\nДержавне бюро розслідувань відповідно до "
+            "покладених на нього завдань та у межах своєї компетенції:",
+            "794-19",
+            {("dbr", "foreign_authority", "assist")},
+        ),
+        (  # a relative clause about persons, not requests, still hides the body in it
+            "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
+            "",
+            "4495-17",
+            set(),
+        ),
     ],
 )
 def test_counterparts(text: str, context: str, work: str, expected: set[tuple[str, str, str]]) -> None:

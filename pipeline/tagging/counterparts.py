@@ -108,6 +108,16 @@ def _inside_relative_clause(view: View, start: int, end: int) -> bool:
     )
 
 
+_REQUEST_NOUN = re.compile(r"(?:запит|доручен|прохан|клопотан)\w*$")
+_CAME_FROM = re.compile(r",\s+(?:які|що|який|яке|яка)\s+(?:надійшл|надход|надіслан|направлен)\w*\s+(?:\S+\s+){0,3}?від\s+$")
+
+
+def _origin_of_request(text: str, cue: CueMatch, start: int) -> bool:
+    """ "здійснює виконання запитів про надання правової допомоги, які надійшли від компетентних органів": the
+    relative clause names who made the request the cue is about, so the body in it is the cue's partner."""
+    return bool(_REQUEST_NOUN.search(text, cue.start, cue.end)) and bool(_CAME_FROM.search(text, cue.end, start))
+
+
 def _in_closed_relative_clause(text: str, clause_start: int, cue: CueMatch, start: int) -> bool:
     """Whether the cue sits in a relative clause ("…, який здійснює нагляд за …,") that closes before the mention,
     with no other relative clause opening on the way to it."""
@@ -145,7 +155,7 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
-            if _inside_relative_clause(view, cue.end, start):
+            if _inside_relative_clause(view, cue.end, start) and not _origin_of_request(text, cue, start):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
             if _on_request(text, cue.start) and _PETITION_BEFORE.search(text, clause_start, cue.start):
