@@ -317,8 +317,8 @@ def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
     if k > j and k < len(tokens) and _STATE.match(tokens[k].norm):
         return k + 1
     if k == j and j + 1 < len(tokens) and _PARTY_OF_REQUEST.match(tokens[j].norm):
-        # "уповноваженому органу запитуваної сторони": the other State of a request for legal assistance
-        return j + 2 if tokens[j + 1].norm.startswith("сторон") else None
+        # "уповноваженому органу запитуваної сторони / держави": the other State of a request for legal assistance
+        return j + 2 if tokens[j + 1].norm.startswith(("сторон", "держав")) else None
     if (
         k == j
         and j + 2 < len(tokens)
