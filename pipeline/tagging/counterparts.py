@@ -109,7 +109,9 @@ def _inside_relative_clause(view: View, start: int, end: int) -> bool:
 
 
 _REQUEST_NOUN = re.compile(r"(?:запит|доручен|прохан|клопотан)\w*$")
-_CAME_FROM = re.compile(r",\s+(?:які|що|який|яке|яка)\s+(?:надійшл|надход|надіслан|направлен)\w*\s+(?:\S+\s+){0,3}?від\s+$")
+_CAME_FROM = re.compile(
+    r",\s+(?:які|що|який|яке|яка)\s+(?:надійшл|надход|надіслан|направлен)\w*\s+(?:\S+\s+){0,3}?від\s+$"
+)
 
 
 def _origin_of_request(text: str, cue: CueMatch, start: int) -> bool:

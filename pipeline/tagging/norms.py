@@ -1250,6 +1250,7 @@ def _level4(view: View) -> list[NormCandidate]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         m_cases = mention_cases(view, m)
+        head_token = _head_past_adjective(view, m)
         if _authored_by_participle(view, m):
             continue  # "членів, визначених Кабінетом Міністрів", "опису, складеного посадовими особами митного органу"
         if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
@@ -1260,9 +1261,11 @@ def _level4(view: View) -> list[NormCandidate]:
             found.append(NormCandidate(m.agency, "duty", 4, "dative"))
         elif (
             "gent" in m_cases
-            and prev_token is not None
+            and head_token is not None
             and prev not in _PREPOSITIONS
-            and _is_generic_head(prev_token) | prev.startswith(("керівник", "рішенн"))
+            and _is_generic_head(head_token)
+            | head_token.norm.startswith("керівник")
+            | (head_token.norm in ("рішенням", "рішеннями"))
             and _acting_head(view, m)
             and not _in_with_list(view, m)
         ):
@@ -1340,6 +1343,15 @@ def _roles_as_agents(view: View) -> list[NormCandidate]:
         if any(_is_passive(view, k) for k in range(max(_clause_start(view, i), i - 3), i)):
             return [NormCandidate(ROLE_BEARER, "duty", 4, "instrumental")]  # "продовжується слідчим"
     return []
+
+
+def _head_past_adjective(view: View, m: Mention) -> Token | None:
+    """The noun a genitive mention depends on, past one adjective of the mention's own ("керівником відповідного
+    оперативного підрозділу" -> "керівником")."""
+    i = m.token_start - 1
+    if i >= 1 and first_pos(view.tokens[i].norm) == "ADJF" and "gent" in cases(view.tokens[i].norm):
+        i -= 1
+    return view.tokens[i] if i >= 0 else None
 
 
 def _acting_head(view: View, m: Mention) -> bool:
@@ -1687,9 +1699,16 @@ def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
     """ "Строк … може бути продовжений:" / "прокурором, якщо …": an item naming the agent of a lead-in's
     passive "may be done" holds a power, not the plain passive's duty."""
     found = _level4(view) or _agents_of_lead_in_passive(view, ctx)
-    if not any(_PASSIVE_MODAL.search(lead.folded) for lead in ctx.lead_ins):
-        return found
-    return [replace(c, modality="power") if c.agent_source == "instrumental" else c for c in found]
+    if any(_PASSIVE_MODAL.search(lead.folded) for lead in ctx.lead_ins):
+        return [replace(c, modality="power") if c.agent_source == "instrumental" else c for c in found]
+    # "Права підрозділів, які здійснюють оперативно-розшукову діяльність": what the article's body does in the
+    # passive under a heading of its rights is one of them
+    return [
+        replace(c, modality="power")
+        if c.agent_source == "instrumental" and ctx.heading_modality == "power" and c.agent == ctx.heading_agency
+        else c
+        for c in found
+    ]
 
 
 def _agents_of_lead_in_passive(view: View, ctx: Context) -> list[NormCandidate]:
