@@ -1263,9 +1263,7 @@ def _level4(view: View) -> list[NormCandidate]:
             "gent" in m_cases
             and head_token is not None
             and prev not in _PREPOSITIONS
-            and _is_generic_head(head_token)
-            | head_token.norm.startswith("керівник")
-            | (head_token.norm in ("рішенням", "рішеннями"))
+            and _heads_an_agent(head_token)
             and _acting_head(view, m)
             and not _in_with_list(view, m)
         ):
@@ -1343,6 +1341,14 @@ def _roles_as_agents(view: View) -> list[NormCandidate]:
         if any(_is_passive(view, k) for k in range(max(_clause_start(view, i), i - 3), i)):
             return [NormCandidate(ROLE_BEARER, "duty", 4, "instrumental")]  # "продовжується слідчим"
     return []
+
+
+# "за рішенням керівника митного органу": the body whose decision it is acts; "рішення прокурора" names no agent
+_BY_DECISION = frozenset({"рішенням", "рішеннями"})
+
+
+def _heads_an_agent(head: Token) -> bool:
+    return _is_generic_head(head) or head.norm.startswith("керівник") or head.norm in _BY_DECISION
 
 
 def _head_past_adjective(view: View, m: Mention) -> Token | None:
