@@ -34,6 +34,7 @@ TUNING_FOLDERS = (
     "counterparts-dev-4",
     "counterparts-dev-5",
     "counterparts-dev-6",
+    "counterparts-dev-7",
 )
 
 
