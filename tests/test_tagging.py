@@ -124,27 +124,6 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
                 ("прикордонні служби суміжних держав", "foreign_authority"),
             ],
         ),
-        # a foreign State on its own is a body when it is an item of a list of foreign bodies, else a place
-        (
-            "направляються до міжнародних організацій, іноземних держав як компетентні представники",
-            "1150-20",
-            [("міжнародних організацій", "foreign_authority"), ("іноземних держав", "foreign_authority")],
-        ),
-        (
-            "пропозицій до комітетів Ради Безпеки ООН та до іноземних держав",
-            "2229-12",
-            [("Ради Безпеки ООН", "foreign_authority"), ("іноземних держав", "foreign_authority")],
-        ),
-        (
-            "затримання особи на території іноземної держави, міжнародною організацією",
-            "4651-17",
-            [("міжнародною організацією", "foreign_authority")],
-        ),
-        (
-            "громадянин іноземної держави та міжнародні організації",
-            "4651-17",
-            [("міжнародні організації", "foreign_authority")],
-        ),
         # every wording of the bodies doing operative-search work, and the pre-2012 name of investigation bodies
         (
             "нагляд за органами, що проводять оперативно-розшукову діяльність",

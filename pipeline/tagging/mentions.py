@@ -86,10 +86,7 @@ class AgencyMatcher:
             if not _names_an_act(tokens, start) and not _adjective_use(tokens, start, end):
                 found.append(Mention(tokens[start].start, tokens[end - 1].end, agency, start, end))
             i = end
-        mentions = _join_foreign_lists(
-            tokens, _drop_generic_heads(tokens, _join_coordinated(tokens, found, self, work))
-        )
-        return _with_listed_foreign_states(tokens, mentions)
+        return _join_foreign_lists(tokens, _drop_generic_heads(tokens, _join_coordinated(tokens, found, self, work)))
 
     def _longest(self, tokens: Sequence[Token], i: int, work: str | None) -> tuple[Entry, int] | None:
         best: tuple[Entry, int] | None = None
@@ -358,35 +355,6 @@ def _join_foreign_lists(tokens: Sequence[Token], mentions: list[Mention]) -> lis
         return m.agency if ok else None
 
     return _merge_with_previous(mentions, joined)
-
-
-# what may stand between the items of a list of bodies: "до міжнародних організацій, іноземних держав", "з …
-# органами іноземних держав та з іншими державами"
-_LIST_GLUE_WORDS = frozenset({",", "та", "і", "й", "або", "чи", "а", "також", "до", "з", "із", "зі", "від"})
-_BEFORE_A_BARE_STATE = _LIST_GLUE_WORDS | {";", ":", "("}
-
-
-def _with_listed_foreign_states(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
-    """ "направляються до міжнародних організацій, іноземних держав": a foreign State named on its own is a
-    foreign authority when it is an item of a list of foreign bodies; elsewhere ("на території іноземної
-    держави", "громадянин іноземної держави") it is a place or a nationality, no body."""
-    covered = {k for m in mentions for k in range(m.token_start, m.token_end)}
-    foreign = [m for m in mentions if m.agency == "foreign_authority"]
-    added: list[Mention] = []
-    for i in range(len(tokens) - 1):
-        if i in covered or i + 1 in covered:
-            continue
-        if not (_FOREIGN_ADJ.match(tokens[i].norm) and _STATE.match(tokens[i + 1].norm)):
-            continue
-        if i > 0 and tokens[i - 1].norm not in _BEFORE_A_BARE_STATE:
-            continue  # "організаціями іноземних держав", "громадянина іншої держави": a dependent, no item
-        if any(_only_glue(tokens, m.token_end, i) or _only_glue(tokens, i + 2, m.token_start) for m in foreign):
-            added.append(Mention(tokens[i].start, tokens[i + 1].end, "foreign_authority", i, i + 2))
-    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
-
-
-def _only_glue(tokens: Sequence[Token], start: int, end: int) -> bool:
-    return 0 < end - start <= 3 and all(t.norm in _LIST_GLUE_WORDS for t in tokens[start:end])
 
 
 @lru_cache(maxsize=2)
