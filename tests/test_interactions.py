@@ -817,6 +817,14 @@ from pipeline.tagging.tagger import Tagger
             "794-19",
             {("dbr", "foreign_authority", "assist")},
         ),
+        (  # materials sent for the body's decision ask for it (CONVENTIONS.md 15); materials alone inform
+            "збирає і надсилає Спеціалізованій антикорупційній прокуратурі матеріали для вирішення питання про "
+            "пред’явлення позову про визнання недійсними угод у випадках, передбачених законодавством України;",
+            "Стаття 16. Повноваження Національного бюро\nНаціональне бюро відповідно до покладених на нього "
+            "завдань:",
+            "1698-18",
+            {("nabu", "prosecutor", "request")},
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",
