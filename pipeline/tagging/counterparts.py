@@ -120,6 +120,18 @@ def _origin_of_request(text: str, cue: CueMatch, start: int) -> bool:
     return bool(_REQUEST_NOUN.search(text, cue.start, cue.end)) and bool(_CAME_FROM.search(text, cue.end, start))
 
 
+_DONE_BY = re.compile(
+    r",\s+(?:які|що|який|яке|яка)\s+(?:\S+\s+){0,2}?(?:проводиться|проводяться|здійснюється|здійснюються|провадиться"
+    r"|провадяться)\s+(?:(?:детектив|слідч|працівник|посадов\w*\s+особ|підрозділ|орган)\w*\s+)?$"
+)
+
+
+def _agent_of_the_object(text: str, cue: CueMatch, start: int) -> bool:
+    """ "здійснює нагляд за досудовими розслідуваннями, які проводяться детективами Національного бюро": the body
+    that carries out what the cue is about is the cue's partner, though a relative clause names it."""
+    return bool(_DONE_BY.search(text, cue.end, start))
+
+
 def _in_closed_relative_clause(text: str, clause_start: int, cue: CueMatch, start: int) -> bool:
     """Whether the cue sits in a relative clause ("…, який здійснює нагляд за …,") that closes before the mention,
     with no other relative clause opening on the way to it."""
@@ -157,7 +169,11 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
-            if _inside_relative_clause(view, cue.end, start) and not _origin_of_request(text, cue, start):
+            if (
+                _inside_relative_clause(view, cue.end, start)
+                and not _origin_of_request(text, cue, start)
+                and not _agent_of_the_object(text, cue, start)
+            ):
                 continue  # inside a clause about someone else ("осіб, які переховуються від суду")
             kind = cue.modality
             if _on_request(text, cue.start) and _PETITION_BEFORE.search(text, clause_start, cue.start):
