@@ -43,6 +43,14 @@ _DEFINITION = re.compile(
     # допомогою якої …": a definition of a procedural act
     r"|^[Уу]\s+складі\b|\bє\s+(?:\w+\s+){0,2}?(?:дією|діями)\s*,\s+(?:за\s+допомогою\s+)?(?:якої|яких|якою)\b"
 )
+# "Працівники … несуть відповідальність за розголошення …", "За надання недостовірної інформації … посадові особи
+# несуть відповідальність": liability for misconduct states no norm (CONVENTIONS.md 14); "несе відповідальність за
+# законність …" (an area of responsibility) does
+_LIABILITY = re.compile(
+    r"^За\s[^;]*\bнес(?:е|уть)\b[^;]*\bвідповідальн"
+    r"|\bнес(?:е|уть)\s+(?:\S+\s+){0,3}?відповідальність\s+за\s+(?:\S+\s+){0,2}?"
+    r"(?:порушенн|розголошенн|невиконанн|неналежн|недостовірн|неправомірн|нецільов|незаконн|протиправн)"
+)
 _STATED_INTERACTION = re.compile(
     r"^(?:порядок\s+|умови\s+(?:і|та)\s+порядок\s+)?(?:взаємоді|співробітництв|обмін\w*\s+інформаці|інформаційн\w*\s+взаємоді)"
 )
@@ -1210,7 +1218,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
 
 
 def _level4(view: View) -> list[NormCandidate]:
-    if _DEFINITION.search(view.text):
+    if _DEFINITION.search(view.text) or _LIABILITY.search(view.text):
         return []
     found = [NormCandidate(m.agency, "duty", 4, "subject") for m in _own_subject(view)]
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
