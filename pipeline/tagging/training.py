@@ -35,6 +35,7 @@ TUNING_FOLDERS = (
     "counterparts-dev-5",
     "counterparts-dev-6",
     "counterparts-dev-7",
+    "counterparts-dev-8",
 )
 
 
