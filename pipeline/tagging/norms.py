@@ -1056,11 +1056,33 @@ def _own_subject(view: View) -> list[Mention]:
                     or (t.norm in _MODAL_PASSIVE and nxt is not None and nxt.norm == "бути")
                 ):
                     break  # "Прокурор звільняється з посади", "Поліцейські можуть бути позбавлені звання"
+                inverted = _subject_after_disagreeing_object(view, m, k)
+                if inverted:
+                    return inverted  # "Територіальні органи поліції утворює … Кабінет Міністрів України"
                 group = coordinated(view, view.mentions, m) + dependents
                 return group + [x for x in _listed_up_to(view, chain_end, k) if x not in group]
         if _verb_after_adverbial(view, chain_end, end):
             return coordinated(view, view.mentions, m) + dependents
     return []
+
+
+def _subject_after_disagreeing_object(view: View, m: Mention, verb: int) -> list[Mention]:
+    """ "Територіальні органи поліції утворює, ліквідовує та реорганізовує Кабінет Міністрів України": a plural
+    noun phrase before a singular verb is its object, and the singular body in the nominative after the verb (object
+    first, subject last) is the subject."""
+    head = view.tokens[_head_before(view, m)].norm if _governed(view, m) else _name_head(view, m)
+    if nominative_numbers(head) != {"plur"} or verb_numbers(view.tokens[verb].norm) != {"sing"}:
+        return []
+    end = _clause_end(view, verb)
+    for x in view.mentions:
+        if verb < x.token_start < end and is_subject(view, x) and "sing" in nominative_numbers(_name_head(view, x)):
+            return coordinated(view, view.mentions, x)
+    return []
+
+
+def _name_head(view: View, m: Mention) -> str:
+    """The first noun of a mention ("Кабінет Міністрів України" -> "кабінет")."""
+    return next((t.norm for t in view.tokens[m.token_start : m.token_end] if nominative_numbers(t.norm)), "")
 
 
 def _in_a_name(view: View, k: int) -> bool:
