@@ -149,6 +149,17 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
         # "контролюючий орган" is the Tax Code's term for the tax service; the Criminal Code's is the probation body
         ("на запит контролюючого органу", "4495-17", [("контролюючого органу", "tax")]),
         ("за поданням контролюючого органу", "2341-14", []),
+        # the FIU under its older name and without "України"
+        (
+            "інформує спеціально уповноважений орган виконавчої влади з питань фінансового моніторингу",
+            "4495-17",
+            [("спеціально уповноважений орган виконавчої влади з питань фінансового моніторингу", "fiu")],
+        ),
+        (
+            "Державною службою фінансового моніторингу",
+            "1150-20",
+            [("Державною службою фінансового моніторингу", "fiu")],
+        ),
         # international bodies by name, and the bodies of the other State of a request for legal assistance
         (
             "співпрацює з Європейським бюро боротьби з шахрайством та Організацією Об'єднаних Націй",
