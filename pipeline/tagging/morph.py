@@ -67,6 +67,14 @@ def is_gerund(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+def is_predicative_participle(word: str) -> bool:
+    """ "визнані", "виявлена": a passive participle in the nominative, the predicate of "якщо причини визнані
+    неповажними" as much as a verb."""
+    found = parses(word)
+    return bool(found) and found[0].tag.POS == "ADJF" and "pssv" in found[0].tag and found[0].tag.case == "nomn"
+
+
+@lru_cache(maxsize=200_000)
 def first_pos(word: str) -> str:
     """The part of speech of the most likely reading ("NOUN", "ADJF", "INFN", ...; "" when unknown)."""
     found = parses(word)

@@ -23,6 +23,7 @@ from pipeline.tagging.morph import (
     is_gerund,
     is_infinitive,
     is_nominative_noun,
+    is_predicative_participle,
     is_verb_present_3rd,
     nominative_numbers,
     parses,
@@ -57,7 +58,8 @@ _STATED_INTERACTION = re.compile(
 _PASSIVE_ENDINGS = ("ться", "ється", "ються")  # "здійснюється", "визначаються"
 # "може бути здійснено X", "може здійснюватися X" (a power); "має бути розглянуто X" (a duty)
 _PASSIVE_MODAL = re.compile(
-    r"\b(?:може|можуть)\s+(?:бути\s+\w+(?:н|т)(?:о|ий|а|е|і)|(?:здійснюва|проводи|вирішува|розгляда)тися)\b"
+    r"\b(?:може|можуть)\s+(?:бути\s+\w+(?:н|т)(?:о|ий|а|е|і)"
+    r"|(?:здійснюва|проводи|вирішува|розгляда|виконува|визнава|прийма|застосовува|надава)тися)\b"
 )
 _PASSIVE_DUTY = re.compile(r"\b(?:має|мають|повинен|повинна|повинно|повинні)\s+бути\s+\w+(?:н|т)(?:о|ий|а|е|і)\b")
 _DATIVE_CUE = re.compile(r"^нада|^покладає|^покладаю|^дозволя|^право\b.*\bнада(?:ється|ються)$", re.S)
@@ -703,7 +705,7 @@ def _verb_in_condition(view: View, verb: int) -> bool:
 def _in_condition(view: View, m: Mention) -> bool:
     """ "Якщо … прокурор доведе …, слідчий суддя, суд застосовує": a body in the "if" clause is not the subject; the
     condition's subject stands before its verb."""
-    if _after_if(view, m.token_start, lambda t: "VERB" in pos_set(t.norm, 3) or t.norm in _PREDICATIVES):
+    if _after_if(view, m.token_start, _closes_a_condition):
         return True
     # "У разі якщо правовласник … не подасть заяву … або центральний орган … не зареєструє": a second subject joined
     # to the condition's first clause
@@ -713,6 +715,12 @@ def _in_condition(view: View, m: Mention) -> bool:
     if not verbs or any(t.norm == "то" for t in view.tokens[verbs[-1] : m.token_start]):
         return False  # "Якщо …, то слідчий … або прокурор має право": the main clause has begun
     return _verb_in_condition(view, verbs[-1])
+
+
+def _closes_a_condition(t: Token) -> bool:
+    """A predicate of an "if" clause: a verb, a verbless predicate, or a passive participle ("якщо причини визнані
+    неповажними, митний орган …")."""
+    return "VERB" in pos_set(t.norm, 3) or t.norm in _PREDICATIVES or is_predicative_participle(t.norm)
 
 
 # verbless predicates that close an "if" clause like a verb ("коли неможливе прибуття захисника, слідчий …")
