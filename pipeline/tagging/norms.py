@@ -1291,6 +1291,8 @@ def _level4(view: View) -> list[NormCandidate]:
         head_token = _head_past_adjective(view, m)
         if _authored_by_participle(view, m):
             continue  # "членів, визначених Кабінетом Міністрів", "опису, складеного посадовими особами митного органу"
+        if _agent_of_a_prepositional_action(view, m):
+            continue  # "У разі прийняття митним органом рішення …": the action's agent, inside a condition
         if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
             # "Положення … не затверджується Кабінетом Міністрів України": a negated passive bars its agent
             negated = any(_is_passive(view, i) and view.tokens[i - 1].norm == "не" for i in range(max(start, 1), end))
@@ -1321,6 +1323,20 @@ def _level4(view: View) -> list[NormCandidate]:
                 found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
     found += _roles_as_agents(view)
     return list({(c.agent, c.modality): c for c in found}.values())
+
+
+_ACTION_NOUN = re.compile(r"\w+(?:ння|ття|нні|тті|нням|ттям)$")
+
+
+def _agent_of_a_prepositional_action(view: View, m: Mention) -> bool:
+    """ "У разі прийняття митним органом рішення …", "за виконання митними органами митних формальностей": the
+    instrumental right after an action noun that a preposition governs is that action's agent, not the agent of
+    the sentence's passive ("Направлення митними органами повідомлень … здійснюється": the subject's, is)."""
+    i = m.token_start - 1
+    if i < 1 or not _ACTION_NOUN.match(view.tokens[i].norm):
+        return False
+    before = [t.norm for t in view.tokens[max(0, i - 2) : i]]
+    return bool(before) and (before[-1] in _PREPOSITIONS or before[-1] == "разі")
 
 
 def _authored_by_participle(view: View, m: Mention) -> bool:
