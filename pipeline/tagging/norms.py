@@ -1397,12 +1397,8 @@ def _roles_as_agents(view: View) -> list[NormCandidate]:
     return []
 
 
-# "за рішенням керівника митного органу": the body whose decision it is acts; "рішення прокурора" names no agent
-_BY_DECISION = frozenset({"рішенням", "рішеннями"})
-
-
 def _heads_an_agent(head: Token) -> bool:
-    return _is_generic_head(head) or head.norm.startswith("керівник") or head.norm in _BY_DECISION
+    return _is_generic_head(head) or head.norm.startswith("керівник")
 
 
 def _head_past_adjective(view: View, m: Mention) -> Token | None:
