@@ -1333,6 +1333,12 @@ def _agent_of_a_prepositional_action(view: View, m: Mention) -> bool:
     instrumental right after an action noun that a preposition governs is that action's agent, not the agent of
     the sentence's passive ("Направлення митними органами повідомлень … здійснюється": the subject's, is)."""
     i = m.token_start - 1
+    while i >= 1 and (_is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) == "ADJF"):
+        i -= 1
+    if i < m.token_start - 1 and not view.tokens[i].norm.startswith("поданн"):
+        # "за поданням Голови Служби безпеки України": the head's proposal, not an act of his body; "за рішенням
+        # керівника поліції" is the body's own decision
+        return False
     if i < 1 or not _ACTION_NOUN.match(view.tokens[i].norm):
         return False
     before = [t.norm for t in view.tokens[max(0, i - 2) : i]]
