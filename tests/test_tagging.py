@@ -1160,13 +1160,13 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "1150-20",
             {("fiu", "duty")},
         ),
-        # "з санкції прокурора" is his permission: the prosecutor holds a power (CONVENTIONS.md 18)
+        # "з санкції прокурора" gives the prosecutor no norm (the shared tagging-dev gold, 2229-12 art. 25)
         (
             "за постановою слідчого та з санкції відповідного прокурора проводити негласне обстеження житла;",
             "Стаття 25. Права Служби безпеки України\nСлужба безпеки України, її органи і співробітники мають також "
             "право:",
             "2229-12",
-            {("sbu", "power"), ("prosecutor", "power")},
+            {("sbu", "power")},
         ),
         # a passive participle closes an "if" clause as a verb does: the body after it is the main clause's subject
         (
