@@ -817,12 +817,12 @@ from pipeline.tagging.tagger import Tagger
             "794-19",
             {("dbr", "foreign_authority", "assist")},
         ),
-        (  # materials sent for the body's decision ask for it (CONVENTIONS.md 15); materials alone inform
+        (  # materials sent "для вирішення питання" inform (the shared tagging-dev gold, 1698-18 art. 16)
             "збирає і надсилає Спеціалізованій антикорупційній прокуратурі матеріали для вирішення питання про "
             "пред’явлення позову про визнання недійсними угод у випадках, передбачених законодавством України;",
             "Стаття 16. Повноваження Національного бюро\nНаціональне бюро відповідно до покладених на нього завдань:",
             "1698-18",
-            {("nabu", "prosecutor", "request")},
+            {("nabu", "prosecutor", "inform")},
         ),
         (  # the body that carries out what is supervised is the supervisor's partner, though a clause names it
             "Прокурор, який здійснює нагляд за досудовими розслідуваннями, які проводяться детективами "
