@@ -1429,6 +1429,11 @@ def _acting_head(view: View, m: Mention) -> bool:
     if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
         return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
     before = view.tokens[i]
+    if before.norm in _LIST_JOINERS:
+        # "начальником органу X, Y або органу Z": a list of the agent's heads goes on; "до військовослужбовців, …,
+        # працівників правоохоронних органів": an item of a list no instrumental head opened
+        opened = range(_clause_start(view, i), i)
+        return any(_is_generic_head(view.tokens[k]) and "ablt" in cases(view.tokens[k].norm) for k in opened)
     # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun;
     # "Оплата праці працівників Державного бюро розслідувань здійснюється": so do they on a non-agent noun
     if before.norm == "на" and any(t.norm.startswith("поклада") for t in view.tokens):
