@@ -1344,7 +1344,8 @@ def _agent_of_a_prepositional_action(view: View, m: Mention) -> bool:
     if i < 1 or not _ACTION_NOUN.match(view.tokens[i].norm):
         return False
     before = [t.norm for t in view.tokens[max(0, i - 2) : i]]
-    return bool(before) and (before[-1] in _PREPOSITIONS or before[-1] == "разі")
+    # "строк прийняття митним органом рішення продовжується": the action noun depends on another noun
+    return bool(before) and (before[-1] in _PREPOSITIONS or before[-1] == "разі" or first_pos(before[-1]) == "NOUN")
 
 
 def _authored_by_participle(view: View, m: Mention) -> bool:
@@ -1449,13 +1450,18 @@ def _acting_head(view: View, m: Mention) -> bool:
     )
 
 
+# passives that state no act of an agent: "вважається прийнятим", "поширюється дія Закону", a person who
+# "розшукується / підозрюється / обвинувачується / переслідується" by a body (a status, not the body's norm)
+_NO_ACT = ("вважа", "поширю", "розшуку", "підозрю", "обвинувачу", "переслідує")
+
+
 def _is_passive(view: View, i: int) -> bool:
     """A present passive ("здійснюється", "затверджуються") or "підлягає затвердженню" (not "підлягають
     відповідальності": liability, not an act done by an agent)."""
     t = view.tokens[i]
     if not t.is_word:
         return False
-    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith(("вважа", "поширю")):
+    if t.norm.endswith(_PASSIVE_ENDINGS) and _is_finite_present(t.norm) and not t.norm.startswith(_NO_ACT):
         return True  # "вважається прийнятим", "поширюється дія Закону": no act with an agent
     if not t.norm.startswith("підляга"):
         return False
