@@ -1295,6 +1295,8 @@ def _level4(view: View) -> list[NormCandidate]:
             continue  # "У разі прийняття митним органом рішення …": the action's agent, inside a condition
         if _in_condition(view, m):
             continue  # "…, якщо вони даються слідчим, прокурором": the agent of the condition's passive
+        if m.token_start and view.tokens[m.token_start - 1].norm.startswith(_NO_ACT):
+            continue  # "особа розшукується компетентним органом …, питання … вирішується": the status's body
         if "ablt" in m_cases and prev not in _PREPOSITIONS and not _governed(view, m) and not _in_with_list(view, m):
             # "Положення … не затверджується Кабінетом Міністрів України": a negated passive bars its agent
             negated = any(_is_passive(view, i) and view.tokens[i - 1].norm == "не" for i in range(max(start, 1), end))
