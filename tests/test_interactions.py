@@ -850,6 +850,13 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "police", "inform")},
         ),
+        (  # "залежно від" is no source: the officers receive nothing from the Cabinet
+            "Поліцейські отримують грошове забезпечення, розмір якого визначається Кабінетом Міністрів України залежно "
+            "від посади, спеціального звання, строку служби в поліції.",
+            "Стаття 94. Грошове забезпечення поліцейських",
+            "580-19",
+            set(),
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",

@@ -1247,26 +1247,37 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     return []
 
 
+# "Поліцейські отримують грошове забезпечення", "реалізують право на житло": the officers' pay and benefits, no
+# norm of their body
+_BENEFIT = re.compile(
+    r"\b(?:отриму(?:є|ють)|реалізу(?:є|ють)\s+право\s+на)\s+(?:\S+\s+){0,2}?"
+    r"(?:грошов\w+\s+забезпечення|пенсі|допомог|житл|винагород|компенсаці|відпустк)",
+    re.IGNORECASE,
+)
+
+
 def _level4(view: View) -> list[NormCandidate]:
     if _DEFINITION.search(view.text) or _LIABILITY.search(view.text):
         return []
-    found = [NormCandidate(m.agency, "duty", 4, "subject") for m in _own_subject(view)]
+    benefit = bool(_BENEFIT.search(view.text))  # the subjects receive; only a passive's agent acts
+    own = [] if benefit else _own_subject(view)
+    found = [NormCandidate(m.agency, "duty", 4, "subject") for m in own]
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
     if found:
         # "слідчий за погодженням з прокурором або прокурор звертається": the investigator is a subject too
         if any(role_subject(view, v) and not _verb_in_condition(view, v) for v in verbs):
             found.append(NormCandidate(ROLE_BEARER, "duty", 4, "subject"))
         return found
-    if any(role_subject(view, v) for v in verbs):
+    if not benefit and any(role_subject(view, v) for v in verbs):
         return [NormCandidate(a, "duty", 4, "subject") for a in dict.fromkeys([ROLE_BEARER, *_elliptic_subjects(view)])]
     main = [v for v in verbs if not _in_relative_clause(view, v)]
-    inverted = _subjects_after(view, main[0]) if main else []
+    inverted = _subjects_after(view, main[0]) if main and not benefit else []
     if inverted:
         inverted += _elliptic_subjects(view)
         return [NormCandidate(agent, "duty", 4, "subject") for agent in dict.fromkeys(inverted)]
     for v in main:
         # "Якщо … прокурор дійде висновку …, він складає клопотання": the pronoun's antecedent acts
-        antecedent = _pronoun_antecedent(view, v)
+        antecedent = [] if benefit else _pronoun_antecedent(view, v)
         if (
             antecedent
             and view.tokens[v].norm not in _COPULA
