@@ -1000,6 +1000,12 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
             found = _level4(view)
         if not found and view is ctx.lead_ins[-1] and len(ctx.lead_ins) > 1 and _own_sentence(view):
             break  # "Днем отримання документів … вважається:": the items complete this lead-in, not an outer one
+        if found and ctx.item is not None and ctx.item.text[:1].isupper() and ctx.item.text.rstrip().endswith("."):
+            subjects = [m for m in _own_subject(ctx.item) if m.agency not in {c.agent for c in found}]
+            if subjects:
+                # "Кабінет Міністрів України затверджує:" + "За зверненням підприємства … центральний орган … видає
+                # сертифікат.": a whole sentence with a subject of its own is no item completing the lead-in
+                return []
         if found:
             own = [m for m in view_item_mentions(ctx) if _opens_item(ctx.item, m)]
             if own and all(c.agent == "law_enforcement" for c in found):
