@@ -857,6 +857,13 @@ from pipeline.tagging.tagger import Tagger
             "580-19",
             set(),
         ),
+        (  # requests sent to a body ask it, though the verb of sending informs
+            "Бюро економічної безпеки України надсилає до Державної митної служби України запити щодо отримання "
+            "інформації.",
+            "Стаття 7. Взаємодія Бюро економічної безпеки України з іншими органами державної влади",
+            "1150-20",
+            {("beb", "customs", "request")},
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",
