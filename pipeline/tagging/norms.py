@@ -239,7 +239,7 @@ def _is_generic_head(t: Token) -> bool:
     return (
         t.norm.startswith(
             (
-                *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник"),
+                *("орган", "підрозділ", "посадов", "особ", "працівник", "співробітник", "військовослужбов"),
                 *("детектив", "слідч", "дізнавач", "керівник", "голов", "директор", "начальник", "прокурор"),
                 "представник",
             )
@@ -1232,7 +1232,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     something else ("Перелік ... встановлюється ...") gets no norm from the heading."""
     if ctx.heading_modality is None:
         return []
-    own = _own_subject(view)
+    own = [] if _BENEFIT.search(view.text) else _own_subject(view)
     if not own and view.text.rstrip().endswith(":"):
         # a lead-in such as "Національне бюро:" or "Директор Національного бюро:" carries the norm of its items
         own = [m for m in view.mentions if is_subject(view, m)][:1]
@@ -1257,7 +1257,10 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
 # norm of their body
 _BENEFIT = re.compile(
     r"\b(?:отриму(?:є|ють)|реалізу(?:є|ють)\s+право\s+на)\s+(?:\S+\s+){0,2}?"
-    r"(?:грошов\w+\s+забезпечення|пенсі|допомог|житл|винагород|компенсаці|відпустк)",
+    r"(?:грошов\w+\s+забезпечення|пенсі|допомог|житл|винагород|компенсаці|відпустк)"
+    # "Військовослужбовці … користуються правами і свободами / гарантіями", "є представниками влади": their status
+    r"|\bкористу(?:ється|ються)\s+(?:\S+\s+){0,4}?(?:прав|свобод|гаранті|пільг)"
+    r"|\bє\s+представник\w*\s+влади\b",
     re.IGNORECASE,
 )
 
@@ -1448,6 +1451,8 @@ def _acting_head(view: View, m: Mention) -> bool:
     # the heads and their adjectives ("до територіальних органів Національної поліції")
     while i >= 0 and (_is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) in ("ADJF", "PRTF")):
         i -= 1
+    if i >= 0 and i < m.token_start - 1 and view.tokens[i].norm == "за" and "ablt" in cases(view.tokens[i + 1].norm):
+        return False  # "Право на пільги зберігається за військовослужбовцями …": kept for them, not done by them
     if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
         return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
     before = view.tokens[i]
