@@ -49,6 +49,8 @@ def _on_request(text: str, cue_start: int) -> bool:
 # "Порядок взаємодії … визначається Кабінетом Міністрів України": the author of the procedure is no party to it
 _PROCEDURE_AUTHOR = re.compile(r"^порядок\b[^;.:]*\b(?:визначається|встановлюється|затверджується)\s+$")
 _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:є|ють|ить|ать|ять))\s).)*$")
+# "за клопотанням прокурора", "за письмовим клопотанням слідчого": the body that petitions the deciding one
+_PETITIONER = re.compile(r"\bза\s+(?:\S+\s+)?клопотанням\s+(?:\S+\s+)?$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
 # a dot inside a number ("підпунктом 41.1.1 пункту 41.1") ends no clause
 _CLAUSE_BREAK = re.compile(r"[;:]|\.(?!\d)")
@@ -291,6 +293,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 if owner in agents and owner != m.agency:
                     found.add((owner, m.agency, "coordinate"))  # "слідчий за погодженням з прокурором": his, not all's
                 continue
+            if "court" in agents and _PETITIONER.search(source.folded, 0, m.start):
+                continue  # "слідчий суддя за клопотанням прокурора доручає": a party's motion (CONVENTIONS.md 22)
             if (
                 _topic(source, m, cues)
                 or _party_to_others_procedure(source, m, agents)
