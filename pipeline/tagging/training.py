@@ -36,6 +36,7 @@ TUNING_FOLDERS = (
     "counterparts-dev-6",
     "counterparts-dev-7",
     "counterparts-dev-8",
+    "counterparts-dev-9",
 )
 
 
