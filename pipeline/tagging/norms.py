@@ -49,6 +49,9 @@ _DEFINITION = re.compile(
 # законність …" (an area of responsibility) does
 _LIABILITY = re.compile(
     r"^За\s[^;]*\bнес(?:е|уть)\b[^;]*\bвідповідальн"
+    # "не несуть відповідальності за завдані збитки": an exemption; "… - тягне за собою накладення штрафу": a sanction
+    r"|\bне\s+нес(?:е|уть)\s+(?:\S+\s+){0,2}?відповідальност"
+    r"|\bтягн(?:е|уть)\s+за\s+собою\b"
     r"|\bнес(?:е|уть)\s+(?:\S+\s+){0,3}?відповідальність\s+за\s+(?:\S+\s+){0,2}?"
     r"(?:порушенн|розголошенн|невиконанн|неналежн|недостовірн|неправомірн|нецільов|незаконн|протиправн)"
 )
@@ -1455,7 +1458,10 @@ def _acting_head(view: View, m: Mention) -> bool:
         i -= 1
     if i >= 0 and i < m.token_start - 1 and view.tokens[i].norm == "за" and "ablt" in cases(view.tokens[i + 1].norm):
         return False  # "Право на пільги зберігається за військовослужбовцями …": kept for them, not done by them
-    if i < 0 or i == m.token_start - 1 or "ablt" in cases(view.tokens[i + 1].norm):
+    first = cases(view.tokens[i + 1].norm)
+    if "datv" in first and not {"ablt", "gent", "nomn"} & first:
+        return False  # "копія … надсилається керівникові органу прокуратури": the addressee, not the agent
+    if i < 0 or i == m.token_start - 1 or "ablt" in first:
         return True  # "з посад керівником …", "посадовими особами …": the heads are the agent
     before = view.tokens[i]
     if before.norm in _LIST_JOINERS:
