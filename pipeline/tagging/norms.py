@@ -1237,7 +1237,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     something else ("Перелік ... встановлюється ...") gets no norm from the heading."""
     if ctx.heading_modality is None:
         return []
-    own = [] if _BENEFIT.search(view.text) else _own_subject(view)
+    own = [] if _states_benefit(view.text) else _own_subject(view)
     if not own and view.text.rstrip().endswith(":"):
         # a lead-in such as "Національне бюро:" or "Директор Національного бюро:" carries the norm of its items
         own = [m for m in view.mentions if is_subject(view, m)][:1]
@@ -1270,10 +1270,22 @@ _BENEFIT = re.compile(
 )
 
 
+def _states_liability(text: str) -> bool:
+    # the substring test spares the regular expression most units
+    return ("відповідальн" in text or "тягн" in text) and _LIABILITY.search(text) is not None
+
+
+def _states_benefit(text: str) -> bool:
+    low = text.lower()
+    return ("отриму" in low or "користу" in low or "реалізу" in low or "представник" in low) and (
+        _BENEFIT.search(text) is not None
+    )
+
+
 def _level4(view: View) -> list[NormCandidate]:
-    if _DEFINITION.search(view.text) or _LIABILITY.search(view.text):
+    if _DEFINITION.search(view.text) or _states_liability(view.text):
         return []
-    benefit = bool(_BENEFIT.search(view.text))  # the subjects receive; only a passive's agent acts
+    benefit = _states_benefit(view.text)  # the subjects receive; only a passive's agent acts
     own = [] if benefit else _own_subject(view)
     found = [NormCandidate(m.agency, "duty", 4, "subject") for m in own]
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
