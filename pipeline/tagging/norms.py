@@ -1063,7 +1063,13 @@ def _own_subject(view: View) -> list[Mention]:
             t = view.tokens[k]
             if t.text in _DASHES:
                 break  # "Служба безпеки України - державний орган …, який забезпечує": a definition
-            if t.is_word and t.norm not in _COPULA and _is_finite_present(t.norm) and not _in_a_name(view, k):
+            if (
+                t.is_word
+                and t.norm not in _COPULA
+                and _is_finite_present(t.norm)
+                and not _in_a_name(view, k)
+                and not _subject_of_a_relative(view, m, k)
+            ):
                 nxt = view.tokens[k + 1] if k + 1 < len(view.tokens) else None
                 if t.norm in ("має", "мають") and not any(is_infinitive(x.norm) for x in view.tokens[k + 1 : k + 3]):
                     break  # "Служба безпеки України має адміністративні приміщення": possession, not a duty
@@ -1081,6 +1087,15 @@ def _own_subject(view: View) -> list[Mention]:
         if _verb_after_adverbial(view, chain_end, end):
             return coordinated(view, view.mentions, m) + dependents
     return []
+
+
+def _subject_of_a_relative(view: View, m: Mention, verb: int) -> bool:
+    """ "… органу прокуратури, в якому прокурор обіймає посаду": a subject after the relative word of a clause that
+    describes another noun."""
+    j = _relative_word_before(view, m.token_start, _RELATIVE | _RELATIVE_FORMS)
+    if j is None or j == 0 or view.tokens[j].norm == "що":
+        return False  # "…, про що митний орган повідомляє утримувача": a clause about the whole sentence acts
+    return view.tokens[j - 1].norm in _PREPOSITIONS and j < m.token_start < verb
 
 
 def _subject_after_disagreeing_object(view: View, m: Mention, verb: int) -> list[Mention]:
