@@ -1339,6 +1339,19 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "4495-17",
             {("customs", "duty")},
         ),
+        # a subject that opens the sentence agrees with the verb: the body after the verb is its object
+        (
+            "Декларант повідомляє митний орган про намір ввезти товари.",
+            "Стаття 194. Попереднє повідомлення митних органів",
+            "4495-17",
+            set(),
+        ),
+        (  # "Дізнання" may be plural: the bodies after the verb are the subject
+            "Дізнання здійснюють підрозділи дізнання або уповноважені особи інших підрозділів:",
+            "Стаття 38. Орган досудового розслідування",
+            "4651-17",
+            {("law_enforcement", "duty")},
+        ),
         # liability for misconduct states no norm (CONVENTIONS.md 14); responsibility for an area is a duty
         (
             "Працівники Бюро економічної безпеки України несуть відповідальність за розголошення, нецільове "

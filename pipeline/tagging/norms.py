@@ -552,12 +552,17 @@ def _agreeing_subject_before(view: View, verb: int) -> bool:
     i = verb - 1
     while i >= 0 and (view.tokens[i].norm == "україни" or first_pos(view.tokens[i].norm) == "ADVB"):
         i -= 1
-    if i < 1 or not view.tokens[i].is_word or view.tokens[i - 1].norm in _PREPOSITIONS:
-        return False
+    if i < 0 or not view.tokens[i].is_word or (i > 0 and view.tokens[i - 1].norm in _PREPOSITIONS):
+        return False  # the sentence's first word may be the subject ("Декларант повідомляє митний орган")
     inside = next((m for m in view.mentions if m.token_start <= i < m.token_end), None)
     if inside is not None:
         return is_subject(view, inside)  # "… органами Державної прикордонної служби України здійснюють": governed
-    return bool(nominative_numbers(view.tokens[i].norm) & verb_numbers(view.tokens[verb].norm))
+    numbers, verb_number = nominative_numbers(view.tokens[i].norm), verb_numbers(view.tokens[verb].norm)
+    if i == 0:
+        # the sentence's first word, unambiguous in number ("Декларант повідомляє"; not "Дізнання здійснюють
+        # підрозділи", where the noun may be plural and is the object)
+        return bool(numbers) and numbers <= verb_number
+    return bool(numbers & verb_number)
 
 
 _PRONOUNS = frozenset({"він", "вона", "воно", "вони"})
