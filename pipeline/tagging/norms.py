@@ -736,15 +736,30 @@ _PREDICATIVES = frozenset({"немає", "неможливе", "неможлив
 
 
 def _names_another_subject(lead_in: View) -> bool:
-    """A lead-in opening with a nominative noun that names no registry body ("Міністр внутрішніх справ України:")."""
-    words = [t for t in lead_in.tokens if t.is_word]
+    """A lead-in opening with a nominative noun that names no registry body ("Міністр внутрішніх справ України:"),
+    or with a generic head of such a body ("Посадові особи підприємства, що перевіряється, мають право:")."""
+    words = [i for i, t in enumerate(lead_in.tokens) if t.is_word]
     if (
         not words
         or not lead_in.text.rstrip().endswith(":")
         or (lead_in.mentions and lead_in.mentions[0].token_start == 0)
     ):
         return False
-    return is_nominative_noun(words[0].norm) and not _is_generic_head(words[0]) and words[0].norm not in _PREPOSITIONS
+    first = lead_in.tokens[words[0]]
+    if first.norm in _PREPOSITIONS:
+        return False
+    if is_nominative_noun(first.norm) and not _is_generic_head(first):
+        return True
+    k = 1 if first_pos(first.norm) == "ADJF" and len(words) > 2 else 0
+    head, owner = lead_in.tokens[words[k]], words[k + 1] if k + 1 < len(words) else None
+    return (
+        owner is not None
+        and _is_generic_head(head)
+        and is_nominative_noun(head.norm)
+        and not any(m.token_start <= owner < m.token_end for m in lead_in.mentions)
+        and first_pos(lead_in.tokens[owner].norm) == "NOUN"
+        and "gent" in cases(lead_in.tokens[owner].norm)
+    )
 
 
 def _after_preposition(view: View, m: Mention) -> bool:
