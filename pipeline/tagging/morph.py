@@ -54,8 +54,11 @@ def is_verb_present_3rd(word: str) -> bool:
 
 @lru_cache(maxsize=200_000)
 def is_infinitive(word: str) -> bool:
-    """ "доручати", "здійснювати" (pymorphy3's Ukrainian dictionary tags infinitives VERB + infn)."""
+    """ "доручати", "здійснювати" (pymorphy3's Ukrainian dictionary tags infinitives VERB + infn). "проводиться" is
+    read first as an infinitive (a variant of "проводитися"); in the acts it is the present passive."""
     found = parses(word)
+    if word.endswith("ться") and any("pres" in p.tag and "3per" in p.tag for p in found):
+        return False
     return bool(found) and "infn" in found[0].tag
 
 
