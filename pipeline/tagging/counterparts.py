@@ -67,7 +67,9 @@ def _clause_start_at(text: str, pos: int) -> int:
 
 _WITHOUT = re.compile(r"\bбез\s+(?:будь-як\w+\s+)?(?:\S+\s+)?$")
 # "для звернення до …", "для складення та погодження …": the cue names the purpose
-_PURPOSE = re.compile(r"(?:\bдля|\bз\s+метою)\s+(?:[^\s,;:.]+\s+(?:та|і|й)\s+)?$")
+_PURPOSE = re.compile(
+    r"(?:\bдля|\bз\s+метою)\s+(?:(?:подальшого|наступного|негайного)\s+)?(?:[^\s,;:.]+\s+(?:та|і|й)\s+)?$"
+)
 # "за клопотанням слідчого, погодженим з прокурором": the petition's approval, not the deciding body's partner
 _PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},\s+$")
 # "за його (письмовим) дорученням": acting on the order of the body named before (_on_its_order)
