@@ -408,8 +408,8 @@ def _in_with_list(view: View, m: Mention) -> bool:
             return True  # "Обмін інформацією між Бюро … та Службою безпеки України здійснюється": parties, not agents
         if t.norm in ("з", "із", "зі") and not _governs_other(view, i):
             return True
-        if t.is_word and _is_finite_present(t.norm):
-            return False
+        if t.is_word and _is_finite_present(t.norm) and not _in_a_name(view, i):
+            return False  # a verb of the sentence ends the list; one inside a body's name ("що реалізує …") does not
     return False
 
 
