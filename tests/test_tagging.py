@@ -277,10 +277,37 @@ def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expe
             "Each State Party shall inform the other State Party",
             [("State Party", "state_party"), ("State Party", "state_party")],
         ),
+        # bare "law enforcement" is an activity, no body; its personnel are
+        (
+            "to enhance the effectiveness of law enforcement action and to train law enforcement personnel",
+            [("law enforcement personnel", "law_enforcement")],
+        ),
     ],
 )
 def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans(text, lang="en") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # executing another body's requests assists it; a word of the body's own name is no cue
+            "The requested Party shall execute requests for mutual assistance made by the competent authorities of the "
+            "requesting Party.",
+            {("state_party", "competent_authority", "assist")},
+        ),
+        (  # requesting another body's assistance asks it
+            "Law enforcement agencies may request the assistance of Customs.",
+            {("law_enforcement", "customs", "request")},
+        ),
+        (
+            "Customs authorities shall assist law enforcement agencies in the investigation of smuggling offences.",
+            {("customs", "law_enforcement", "assist")},
+        ),
+    ],
+)
+def test_english_counterparts(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert set(Tagger().tag(text, "", work=None, lang="en").counterparts) == expected
 
 
 ART_544 = "Стаття 544. Призначення та основні завдання митних органів"

@@ -213,6 +213,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             if after is None or cue.start < after[0]:
                 after = (cue.start, cue.modality)
         elif cue.start < end and cue.end > start:
+            if start <= cue.start and cue.end <= end:
+                continue  # a word of the body's own name ("competent authorities of the requesting Party")
             return cue.modality
     if before is not None:
         return before[1]
