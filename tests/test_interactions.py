@@ -904,6 +904,24 @@ from pipeline.tagging.tagger import Tagger
             "4651-17",
             set(),
         ),
+        (  # an item that opens with a body completes the interaction its lead-in ends with
+            "органами Національної поліції;",
+            "Стаття 8. Взаємодія Служби безпеки України\nСлужба безпеки України взаємодіє з:",
+            "2229-12",
+            {("sbu", "police", "joint")},
+        ),
+        (
+            "з органами Служби безпеки України - у питаннях протидії тероризму;",
+            "Стаття 29. Взаємодія\nДержавна прикордонна служба України взаємодіє:",
+            "661-15",
+            {("border_guard", "sbu", "joint")},
+        ),
+        (  # and it is the partner of the generic lead-in's body, not the body it means
+            "прокурору;",
+            "Стаття 9\nПро заведення оперативно-розшукової справи оперативний підрозділ письмово повідомляє:",
+            "2135-12",
+            {("law_enforcement", "prosecutor", "inform")},
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",

@@ -20,7 +20,9 @@ from pipeline.tagging.norms import (
     Context,
     View,
     coordinated,
+    is_generic_head,
     is_subject,
+    lead_in_interaction,
     mention_cases,
     permission_holders,
 )
@@ -306,6 +308,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
             ):
                 continue
             kind = _nearest_cue(source, m.start, m.end, cues)
+            if kind is None and source is view:
+                kind = _cue_the_item_completes(view, ctx, m, cues)
             if kind is None:
                 continue
             if source is not view and own_cues:
@@ -318,6 +322,19 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
         if found:
             break  # the unit's own counterparts; the lead-in's only when the unit names none
     return found | _on_its_order(view, agents)
+
+
+def _cue_the_item_completes(view: View, ctx: Context, m: Mention, cues: CueSet) -> str | None:
+    """ "Служба безпеки України взаємодіє з:" + "органами Національної поліції;": an item that opens with a body
+    completes the interaction its lead-in ends with, so the body is the lead-in's partner."""
+    before = [t for t in view.tokens[: m.token_start] if t.is_word]
+    if (
+        not ctx.lead_ins
+        or len(before) > 2
+        or any(t.norm not in ("з", "із", "зі") and not is_generic_head(t) for t in before)
+    ):
+        return None  # the body opens the item ("органам …", "з органами Служби безпеки України …")
+    return lead_in_interaction(ctx.lead_ins[-1], cues)
 
 
 _ON_ITS_ORDER = re.compile(rf"(\S+)\s+{_ON_ITS_ORDER_PHRASE}\b")

@@ -188,7 +188,7 @@ def coordinated(view: View, mentions: Sequence[Mention], anchor: Mention) -> lis
             if (
                 not between
                 or len(between) > 3
-                or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+                or not all(t.norm in _COORDINATORS or is_generic_head(t) for t in between)
                 or not any(t.norm in _COORDINATORS or "gent" in cases(t.norm) for t in between)
             ):
                 # "На запит Служби безпеки України митні органи", "митних органів органи поліції": two phrases;
@@ -238,7 +238,7 @@ def _list_goes_on(view: View, m: Mention) -> bool:
     return False
 
 
-def _is_generic_head(t: Token) -> bool:
+def is_generic_head(t: Token) -> bool:
     return (
         t.norm.startswith(
             (
@@ -262,24 +262,19 @@ def _head_before(view: View, m: Mention) -> int:
     i = m.token_start - 1
     if i >= 1 and view.tokens[i].norm in DETERMINERS:
         return i - 1
-    if (
-        i >= 3
-        and view.tokens[i].text == ")"
-        and view.tokens[i - 2].text == "("
-        and _is_generic_head(view.tokens[i - 1])
-    ):
+    if i >= 3 and view.tokens[i].text == ")" and view.tokens[i - 2].text == "(" and is_generic_head(view.tokens[i - 1]):
         return i - 3  # "органи (підрозділи) Державної прикордонної служби України"
     if (
         i >= 2
         and "gent" in cases(view.tokens[i].norm)
         and first_pos(view.tokens[i - 1].norm) == "ADJF"
-        and _is_generic_head(view.tokens[i - 2])
+        and is_generic_head(view.tokens[i - 2])
     ):
         return i - 2
     head_cases = cases(view.tokens[i].norm) if i >= 1 else frozenset()
-    if i >= 1 and _is_generic_head(view.tokens[i]) and "gent" in head_cases and "nomn" not in head_cases:
+    if i >= 1 and is_generic_head(view.tokens[i]) and "gent" in head_cases and "nomn" not in head_cases:
         before = view.tokens[i - 1]
-        if _is_generic_head(before) and is_nominative_noun(before.norm):
+        if is_generic_head(before) and is_nominative_noun(before.norm):
             return i - 1  # "Детективи органів Бюро економічної безпеки України здійснюють": the heads' chain
     return i
 
@@ -306,7 +301,7 @@ def is_subject(view: View, m: Mention) -> bool:
         return "nomn" in mention_cases(view, m)
     head = view.tokens[_head_before(view, m)]
     nominative = is_nominative_noun(head.norm) or head.norm in ROLES_NOMINATIVE
-    return _is_generic_head(head) and nominative and "gent" in mention_cases(view, m)
+    return is_generic_head(head) and nominative and "gent" in mention_cases(view, m)
 
 
 def subject_before(view: View, cue_token: int) -> list[Mention]:
@@ -445,7 +440,7 @@ def _subjects_after(view: View, verb: int) -> list[str]:
     while j < len(view.tokens) and j - verb < 40:  # the loop ends where the list of subjects does
         t = view.tokens[j]
         m = starts.get(j)
-        if m is None and _is_generic_head(t) and is_nominative_noun(t.norm):
+        if m is None and is_generic_head(t) and is_nominative_noun(t.norm):
             m = starts.get(j + 1)  # "керівник органу прокуратури"
         elif m is not None and "nomn" not in mention_cases(view, m):
             m = None
@@ -628,7 +623,7 @@ def dative_agents(view: View, cue_token: int) -> list[Mention]:
         prev_token = view.tokens[m.token_start - 1] if m.token_start else None
         prev = prev_token.norm if prev_token else ""
         # "Органам Державної прикордонної служби України дозволяється": the head noun carries the dative
-        head_dative = prev_token is not None and _is_generic_head(prev_token) and "datv" in cases(prev)
+        head_dative = prev_token is not None and is_generic_head(prev_token) and "datv" in cases(prev)
         if prev in _PREPOSITIONS and prev != "на":
             continue  # "Діяльність партій у Національному бюро забороняється": a place, not the addressee
         if "datv" in mention_cases(view, m) or prev == "на" or head_dative:
@@ -748,13 +743,13 @@ def _names_another_subject(lead_in: View) -> bool:
     first = lead_in.tokens[words[0]]
     if first.norm in _PREPOSITIONS:
         return False
-    if is_nominative_noun(first.norm) and not _is_generic_head(first):
+    if is_nominative_noun(first.norm) and not is_generic_head(first):
         return True
     k = 1 if first_pos(first.norm) == "ADJF" and len(words) > 2 else 0
     head, owner = lead_in.tokens[words[k]], words[k + 1] if k + 1 < len(words) else None
     return (
         owner is not None
-        and _is_generic_head(head)
+        and is_generic_head(head)
         and is_nominative_noun(head.norm)
         and not any(m.token_start <= owner < m.token_end for m in lead_in.mentions)
         and first_pos(lead_in.tokens[owner].norm) == "NOUN"
@@ -962,7 +957,7 @@ def _passive_power(view: View) -> list[NormCandidate]:
                 continue
             head = view.tokens[m.token_start - 1]
             # "Головою Служби безпеки України": the head noun's case is the mention's
-            generic = _is_generic_head(head)
+            generic = is_generic_head(head)
             if "ablt" not in (cases(head.norm) if generic else mention_cases(view, m)):
                 continue
             if _opens_relative_before(view, token, m.token_start):
@@ -1011,7 +1006,20 @@ def _opens_item(view: View | None, m: Mention) -> bool:
         return m.token_start == 0
     tokens = view.tokens
     first = 2 if len(tokens) > 2 and len(tokens[0].text) <= 2 and tokens[1].text == ")" else 0
-    return m.token_start == first or (m.token_start == first + 1 and _is_generic_head(tokens[first]))
+    return m.token_start == first or (m.token_start == first + 1 and is_generic_head(tokens[first]))
+
+
+# what may stand between a lead-in's interaction cue and its colon: "взаємодіє з:", "повідомляє:", "надає інформацію
+# на запити:"
+_LEAD_IN_TAIL = re.compile(r"^[\s\w’'-]{0,40}:\s*$")
+
+
+def lead_in_interaction(lead: View, cues: CueSet) -> str | None:
+    """The interaction a lead-in ends with, which its items complete ("взаємодіє з:", "письмово повідомляє:")."""
+    found = cues.interactions(lead.folded)
+    if not found or not _LEAD_IN_TAIL.match(lead.folded[found[-1].end :]):
+        return None
+    return found[-1].modality
 
 
 def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
@@ -1031,7 +1039,7 @@ def _level2(ctx: Context, cues: CueSet) -> list[NormCandidate]:
                 return []
         if found:
             own = [m for m in view_item_mentions(ctx) if _opens_item(ctx.item, m)]
-            if own and all(c.agent == "law_enforcement" for c in found):
+            if own and all(c.agent == "law_enforcement" for c in found) and lead_in_interaction(view, cues) is None:
                 # "Оперативно-розшукова діяльність здійснюється оперативними підрозділами:" /
                 # "Національної поліції - ...": the item names which body the generic lead-in means
                 return [NormCandidate(m.agency, found[0].modality, 2, "lead-in") for m in own]
@@ -1223,7 +1231,7 @@ def _genitive_chain(view: View, m: Mention) -> tuple[int, list[Mention]]:
         if nxt is not None and "gent" in mention_cases(view, nxt):
             found.append(nxt)
             j = nxt.token_end
-        elif t.norm in (",", "та", "і", "й", "україни") or (_is_generic_head(t) and "gent" in cases(t.norm)):
+        elif t.norm in (",", "та", "і", "й", "україни") or (is_generic_head(t) and "gent" in cases(t.norm)):
             j += 1
         else:
             break
@@ -1387,7 +1395,7 @@ def _level4(view: View) -> list[NormCandidate]:
             found.append(NormCandidate(m.agency, "duty", 4, "instrumental"))
             heads = view.tokens[max(start, m.token_start - 4) : m.token_start]
             charged = any(t.norm == "на" for t in heads) and any(t.norm.startswith("поклада") for t in clause)
-            if start <= listed_until or charged or any(_is_generic_head(t) and "ablt" in cases(t.norm) for t in heads):
+            if start <= listed_until or charged or any(is_generic_head(t) and "ablt" in cases(t.norm) for t in heads):
                 # "начальником (відокремленого підрозділу) органу X", "покладається на підрозділи органів X"
                 listed_until = m.token_end
         elif "gent" in m_cases and prev in _COORDINATORS and start <= listed_until and not _in_with_list(view, m):
@@ -1409,7 +1417,7 @@ def _agent_of_a_prepositional_action(view: View, m: Mention) -> bool:
     instrumental right after an action noun that a preposition governs is that action's agent, not the agent of
     the sentence's passive ("Направлення митними органами повідомлень … здійснюється": the subject's, is)."""
     i = m.token_start - 1
-    while i >= 1 and (_is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) == "ADJF"):
+    while i >= 1 and (is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) == "ADJF"):
         i -= 1
     if i < m.token_start - 1 and not view.tokens[i].norm.startswith("поданн"):
         # "за поданням Голови Служби безпеки України": the head's proposal, not an act of his body; "за рішенням
@@ -1427,7 +1435,7 @@ def _authored_by_participle(view: View, m: Mention) -> bool:
     узгоджені центральним органом України та Міжнародним кримінальним судом"."""
     first = min(coordinated(view, view.mentions, m), key=lambda x: x.token_start)
     i = first.token_start - 1
-    while i >= 0 and _is_generic_head(view.tokens[i]):
+    while i >= 0 and is_generic_head(view.tokens[i]):
         i -= 1  # "складеного посадовими особами митного органу"
     if i >= 1 and view.tokens[i].norm.startswith("рішенн") and view.tokens[i - 1].norm == "за":
         i -= 1  # "товарів, конфіскованих за рішенням суду": "рішенням" is the instrumental the check below needs
@@ -1481,7 +1489,7 @@ def _roles_as_agents(view: View) -> list[NormCandidate]:
 
 
 def _heads_an_agent(head: Token) -> bool:
-    return _is_generic_head(head) or head.norm.startswith("керівник")
+    return is_generic_head(head) or head.norm.startswith("керівник")
 
 
 def _head_past_adjective(view: View, m: Mention) -> Token | None:
@@ -1501,7 +1509,7 @@ def _acting_head(view: View, m: Mention) -> bool:
         return False  # "Директор Державного бюро розслідувань призначається": the passive's subject
     i = m.token_start - 1
     # the heads and their adjectives ("до територіальних органів Національної поліції")
-    while i >= 0 and (_is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) in ("ADJF", "PRTF")):
+    while i >= 0 and (is_generic_head(view.tokens[i]) or first_pos(view.tokens[i].norm) in ("ADJF", "PRTF")):
         i -= 1
     if i >= 0 and i < m.token_start - 1 and view.tokens[i].norm == "за" and "ablt" in cases(view.tokens[i + 1].norm):
         return False  # "Право на пільги зберігається за військовослужбовцями …": kept for them, not done by them
@@ -1515,7 +1523,7 @@ def _acting_head(view: View, m: Mention) -> bool:
         # "начальником органу X, Y або органу Z": a list of the agent's heads goes on; "до військовослужбовців, …,
         # працівників правоохоронних органів": an item of a list no instrumental head opened
         opened = range(_clause_start(view, i), i)
-        return any(_is_generic_head(view.tokens[k]) and "ablt" in cases(view.tokens[k].norm) for k in opened)
+        return any(is_generic_head(view.tokens[k]) and "ablt" in cases(view.tokens[k].norm) for k in opened)
     # "на зайняття посади Директора …", "Звіт Директора … розглядається": the heads depend on another noun;
     # "Оплата праці працівників Державного бюро розслідувань здійснюється": so do they on a non-agent noun
     if before.norm == "на" and any(t.norm.startswith("поклада") for t in view.tokens):
@@ -1652,7 +1660,7 @@ def _bound_to_execute(view: View) -> list[NormCandidate]:
 def _in_dative(view: View, m: Mention) -> bool:
     """ "Службі безпеки України", "органам прокуратури" (the generic head carries the case)."""
     head = view.tokens[m.token_start - 1] if m.token_start else None
-    if head is not None and _is_generic_head(head) and "datv" in cases(head.norm):
+    if head is not None and is_generic_head(head) and "datv" in cases(head.norm):
         return True
     return "datv" in mention_cases(view, m)
 
@@ -1712,7 +1720,7 @@ def permission_holders(view: View) -> list[NormCandidate]:
                 if holders and (
                     len(between) > 3
                     or not any(t.norm in _COORDINATORS for t in between)
-                    or not all(t.norm in _COORDINATORS or _is_generic_head(t) for t in between)
+                    or not all(t.norm in _COORDINATORS or is_generic_head(t) for t in between)
                 ):
                     break  # "На вимогу органів X органи Y надають": Y is the one asked, not a second holder
                 holders.append(m.agency)
@@ -1763,7 +1771,7 @@ def _item_of_subject_lead_in(view: View, ctx: Context) -> list[NormCandidate]:
     ):
         return []  # "… строк продовжується": the item has a subject of its own
     subjects = [m for m in lead.mentions if is_subject(lead, m)][:1]
-    if not subjects and lead.tokens and _is_generic_head(lead.tokens[0]):
+    if not subjects and lead.tokens and is_generic_head(lead.tokens[0]):
         subjects = [m for m in lead.mentions if m.token_start == 1]  # "Директор Національного бюро:"
     if subjects and lead.tokens[0].norm in _PREPOSITIONS:
         return []  # "На Державну прикордонну службу України покладаються:" has a verb; "Крім X:" has no subject
