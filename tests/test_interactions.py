@@ -942,6 +942,13 @@ from pipeline.tagging.tagger import Tagger
             "4495-17",
             {("customs", "tax", "inform")},
         ),
+        (  # considering another body's requests is acting on them (CONVENTIONS.md 1)
+            "Офіс Генерального прокурора розглядає запити компетентних органів іноземних держав про міжнародну "
+            "правову допомогу.",
+            "Стаття 545. Центральний орган України",
+            "4651-17",
+            {("prosecutor", "foreign_authority", "assist")},
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",
