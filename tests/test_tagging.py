@@ -160,6 +160,23 @@ def test_inflected_forms_are_generated_from_the_dictionary_form(name: str, forms
             "1150-20",
             [("Державною службою фінансового моніторингу", "fiu")],
         ),
+        # the bodies of the European Union and of its member States, international courts, the European prosecutor
+        (
+            "з митними адміністраціями держав - членів Європейського Союзу та компетентними органами держави-члена",
+            "4495-17",
+            [
+                ("митними адміністраціями держав - членів Європейського Союзу", "foreign_authority"),
+                ("компетентними органами держави-члена", "foreign_authority"),
+            ],
+        ),
+        (
+            "виконання вироків міжнародних судових установ",
+            "4651-17",
+            [("міжнародних судових установ", "foreign_authority")],
+        ),
+        ("взаємодіє з Європейською прокуратурою", "1698-18", [("Європейською прокуратурою", "foreign_authority")]),
+        ("з органами влади іноземних держав", "2229-12", [("органами влади іноземних держав", "foreign_authority")]),
+        ("органи державної влади України", "2229-12", []),
         # international bodies by name, and the bodies of the other State of a request for legal assistance
         (
             "співпрацює з Європейським бюро боротьби з шахрайством та Організацією Об'єднаних Націй",
@@ -1497,6 +1514,11 @@ def test_registry_file_is_validated(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="unknown agency 'smugglers'"):
+        load_registry(bad)
+    bad.write_text(
+        '[[agency]]\nid = "customs"\nnames = [{ text = "митний пост", roles = "adj noun fixed" }]\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="more roles than words"):
         load_registry(bad)
     assert {"customs", "sbu", "state_party"} <= shipped.ids
 

@@ -77,6 +77,10 @@ _PETITION_APPROVED = re.compile(r"\bклопотанн\w*(?:\s+[^\s,;:.]+){0,3},
 # "за його (письмовим) дорученням": acting on the order of the body named before (_on_its_order)
 _ON_ITS_ORDER_PHRASE = r"за\s+(?:його|її|їх)\s+(?:письмовим\s+)?дорученням"
 _ON_ITS_ORDER_CUE = re.compile(rf"\b{_ON_ITS_ORDER_PHRASE}$")
+# "разом з її / його / їх …": a possessive before the object of "разом з" marks a thing, never a body
+_NOT_A_BODY_NEXT = re.compile(r"\s+(?:її|його|їх|цим|цією|ними|такими|таким)\b")
+# a participle describing a body by its task ("органу, відповідального за координацію виконання рішень")
+_DESCRIBED_BY = re.compile(r",\s+(?:відповідальн|уповноважен)\w*\s+(?:за|на)\s+(?:\S+\s+)?$")
 _PURPOSE_OPENS = re.compile(r"\b(?:для|з\s+метою)\s")
 # "…, Державним бюро розслідувань, органом Бюро економічної безпеки України": a generic head may open an item
 _LIST_GLUE = re.compile(
@@ -166,6 +170,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             continue  # "надсилає копію … до центрального органу для звернення до суду": a purpose (CONVENTIONS.md 5)
         if cue.modality == "request" and text.endswith("про ", 0, cue.start) and text.startswith("зверн", cue.start):
             continue  # "вносити подання прокурору про звернення до суду": the topic of the submission, not the agent's
+        if _DESCRIBED_BY.search(text, 0, cue.start):
+            continue  # "органу, відповідального за координацію …": the task of another body, named to describe it
         if _ON_ITS_ORDER_CUE.search(text, 0, cue.end):
             continue  # "слідчий або за його дорученням - підрозділи …": executors, not partners (_on_its_order)
         if text.startswith("погоджен", cue.start) and _PETITION_APPROVED.search(text, 0, cue.start):
@@ -173,6 +179,12 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if cue.end <= start and cue.start >= clause_start:
             if _in_closed_relative_clause(text, clause_start, cue, start):
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
+            if text.startswith("разом", cue.start) and not _listed(
+                text, [m for m in view.mentions if cue.end <= m.start < start], start
+            ):
+                continue  # "разом з X" joins X (or a list of bodies) to the act, not a later body
+            if text.startswith("разом", cue.start) and _NOT_A_BODY_NEXT.match(text, cue.end):
+                continue  # "разом з її автентичним перекладом": with a thing, not a body
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
             if (

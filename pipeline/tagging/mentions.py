@@ -327,6 +327,21 @@ def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
     if k == j and j < len(tokens) and tokens[j].text == ")":
         # "органів правопорядку (правоохоронних органів) інших держав": the bracket closes a synonym
         return _foreign_tail(tokens, j + 1)
+    if k == j:
+        return _union_tail(tokens, j)
+    return None
+
+
+def _union_tail(tokens: Sequence[Token], j: int) -> int | None:
+    """Index after "Європейського Союзу", "держав - членів Європейського Союзу", "держави-члена" starting at j: the
+    bodies of the European Union and of its member States are foreign."""
+    norms = [t.norm for t in tokens[j : j + 5]]
+    if norms[:2] == ["європейського", "союзу"]:
+        return j + 2
+    if norms and re.match(r"^(?:держав|країн)\w*-член\w*$", norms[0]):
+        return j + 1 + (2 if norms[1:3] == ["європейського", "союзу"] else 0)
+    if len(norms) >= 3 and _STATE.match(norms[0]) and norms[1] in ("-", "–", "—") and norms[2].startswith("член"):
+        return j + 3 + (2 if norms[3:5] == ["європейського", "союзу"] else 0)
     return None
 
 

@@ -118,6 +118,8 @@ def _name(aid: str, name: dict[str, Any], where: str) -> Name:
     roles = tuple(name["roles"].split()) if name.get("roles") else None
     if roles and any(r not in ("adj", "noun", "fixed") for r in roles):
         raise ConfigError(f"{what}: roles are adj, noun, fixed: {name['roles']!r}", path=where)
+    if roles and len(roles) > len(tokenize(name["text"])):
+        raise ConfigError(f"{what}: more roles than words in {name['text']!r}", path=where)
     return Name(
         aid,
         name["text"],
