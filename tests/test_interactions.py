@@ -959,6 +959,19 @@ from pipeline.tagging.tagger import Tagger
             "80731-10",
             set(),
         ),
+        (  # a request from X that is carried out: its executor assists X
+            "Запит про міжнародну правову допомогу, який надійшов від компетентного органу іноземної держави, "
+            "виконується Офісом Генерального прокурора.",
+            "Стаття 558. Виконання запиту",
+            "4651-17",
+            {("prosecutor", "foreign_authority", "assist")},
+        ),
+        (  # taking part in another body's work is joint
+            "Національна поліція бере участь у діяльності Інтерполу та Європолу.",
+            "Стаття 23. Основні повноваження поліції",
+            "580-19",
+            {("police", "foreign_authority", "joint")},
+        ),
         (  # a relative clause about persons, not requests, still hides the body in it
             "Митні органи повідомляють осіб, які надійшли від органів досудового розслідування.",
             "",
