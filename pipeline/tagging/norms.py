@@ -1695,6 +1695,7 @@ def _obliged(view: View) -> list[NormCandidate]:
 
 _PERMISSION = re.compile(
     r"\b(?:з|із|за)\s+(?:письмового\s+|письмовим\s+)?дозвол(?:у|ом)\s+|\bна\s+(?:письмову\s+)?вимогу\s+"
+    r"|\bпід\s+контролем\s+"  # CONVENTIONS.md 18
 )
 _SUBORDINATE = re.compile(r"^(?:як(?:ий|а|е|і|ого|ої|их|ому|ій|им|ими)|що|якщо|коли)$")
 
