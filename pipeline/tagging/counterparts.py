@@ -179,12 +179,13 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         if cue.end <= start and cue.start >= clause_start:
             if _in_closed_relative_clause(text, clause_start, cue, start):
                 continue  # "прокурор, який здійснює нагляд …, або суд": the clause describes the prosecutor
-            if text.startswith("разом", cue.start) and not _listed(
-                text, [m for m in view.mentions if cue.end <= m.start < start], start
+            if text.startswith("разом", cue.start) and (
+                # "разом з X" joins X (or a list of bodies) to the act, not a later body; "разом з її автентичним
+                # перекладом": with a thing, not a body
+                not _listed(text, [m for m in view.mentions if cue.end <= m.start < start], start)
+                or _NOT_A_BODY_NEXT.match(text, cue.end)
             ):
-                continue  # "разом з X" joins X (or a list of bodies) to the act, not a later body
-            if text.startswith("разом", cue.start) and _NOT_A_BODY_NEXT.match(text, cue.end):
-                continue  # "разом з її автентичним перекладом": with a thing, not a body
+                continue
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
             if (

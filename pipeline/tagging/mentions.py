@@ -19,6 +19,7 @@ from pipeline.tagging.tokens import Token, tokenize
 
 _FOREIGN_ADJ = re.compile(r"^(іноземн|інш|суміжн|зарубіжн)\w*$")
 _STATE = re.compile(r"^(держав|країн)\w*$")
+_MEMBER_STATE = re.compile(r"^(?:держав|країн)\w*-член\w*$")  # "держави-члена", "країн-членів"
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,7 +339,7 @@ def _union_tail(tokens: Sequence[Token], j: int) -> int | None:
     norms = [t.norm for t in tokens[j : j + 5]]
     if norms[:2] == ["європейського", "союзу"]:
         return j + 2
-    if norms and re.match(r"^(?:держав|країн)\w*-член\w*$", norms[0]):
+    if norms and _MEMBER_STATE.match(norms[0]):
         return j + 1 + (2 if norms[1:3] == ["європейського", "союзу"] else 0)
     if len(norms) >= 3 and _STATE.match(norms[0]) and norms[1] in ("-", "–", "—") and norms[2].startswith("член"):
         return j + 3 + (2 if norms[3:5] == ["європейського", "союзу"] else 0)

@@ -1280,7 +1280,7 @@ def _level3(view: View, ctx: Context) -> list[NormCandidate]:
     something else ("Перелік ... встановлюється ...") gets no norm from the heading."""
     if ctx.heading_modality is None:
         return []
-    own = [] if _states_benefit(view.text) else _own_subject(view)
+    own = _acting_subjects(view)
     if not own and view.text.rstrip().endswith(":"):
         # a lead-in such as "Національне бюро:" or "Директор Національного бюро:" carries the norm of its items
         own = [m for m in view.mentions if is_subject(view, m)][:1]
@@ -1325,12 +1325,16 @@ def _states_benefit(text: str) -> bool:
     )
 
 
+def _acting_subjects(view: View) -> list[Mention]:
+    """The unit's own subjects, unless they only receive pay or benefits or have a status (_BENEFIT)."""
+    return [] if _states_benefit(view.text) else _own_subject(view)
+
+
 def _level4(view: View) -> list[NormCandidate]:
     if _DEFINITION.search(view.text) or _states_liability(view.text):
         return []
     benefit = _states_benefit(view.text)  # the subjects receive; only a passive's agent acts
-    own = [] if benefit else _own_subject(view)
-    found = [NormCandidate(m.agency, "duty", 4, "subject") for m in own]
+    found = [NormCandidate(m.agency, "duty", 4, "subject") for m in ([] if benefit else _own_subject(view))]
     verbs = [i for i, t in enumerate(view.tokens) if t.is_word and _is_finite_present(t.norm)]
     if found:
         # "слідчий за погодженням з прокурором або прокурор звертається": the investigator is a subject too
