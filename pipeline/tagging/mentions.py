@@ -305,6 +305,11 @@ def _genitive(t: Token) -> bool:
 
 
 _PARTY_OF_REQUEST = re.compile(r"^(?:запитуван|запитуюч)\w*$")
+# "митним органом країни відправлення", "компетентним органом держави експорту": the other State of a shipment or
+# of a non-resident's registration, named by its role
+_STATE_OF_SHIPMENT = frozenset(
+    {"відправлення", "призначення", "походження", "експорту", "імпорту", "транзиту", "реєстрації"}
+)
 
 
 def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
@@ -325,6 +330,8 @@ def _foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
         and tokens[j + 2].norm.startswith("вирок")
     ):
         return j + 3  # "компетентних органів держави виконання вироку"
+    if k == j and j + 1 < len(tokens) and _STATE.match(tokens[j].norm) and tokens[j + 1].norm in _STATE_OF_SHIPMENT:
+        return j + 2
     if k == j and j < len(tokens) and tokens[j].text == ")":
         # "органів правопорядку (правоохоронних органів) інших держав": the bracket closes a synonym
         return _foreign_tail(tokens, j + 1)
