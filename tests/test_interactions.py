@@ -922,6 +922,13 @@ from pipeline.tagging.tagger import Tagger
             "2135-12",
             {("law_enforcement", "prosecutor", "inform")},
         ),
+        (  # a body inside a relative clause opened by a preposition acts in that clause, not with the bearer
+            "Митний орган має право зупинити надання тарифної пільги до товарів, щодо яких компетентним органом "
+            "держави експорту надано відповідь про результати перевірок, проведених за запитом митного органу.",
+            "Стаття 281. Тарифні пільги",
+            "4495-17",
+            set(),
+        ),
         (  # carrying out another body's demands assists it
             "Органи Національної поліції зобов’язані виконувати законні вимоги митних органів.",
             "Стаття 558. Взаємодія митних органів з правоохоронними органами",

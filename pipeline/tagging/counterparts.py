@@ -54,6 +54,10 @@ _PETITION_BEFORE = re.compile(r"\bклопотанн\w*\b(?:(?![;:]|\s(?:\w+(?:�
 # "за клопотанням прокурора", "за письмовим клопотанням слідчого": the body that petitions the deciding one
 _PETITIONER = re.compile(r"\bза\s+(?:\S+\s+)?клопотанням\s+(?:\S+\s+)?$")
 _RELATIVE_CLAUSE = re.compile(r",\s+(?:які|який|яка|яке|яким|якими|яких)\s")
+# "щодо яких X надано відповідь", "з якою Україною укладено": a relative clause opened by a preposition, still open
+_OPEN_PREPOSITIONAL_RELATIVE = re.compile(
+    r"\b(?:щодо|стосовно|відносно|з|із|у|в|на|до|від|за)\s+(?:яких|якої|якого|якому|якій|якими|яким)\s[^,;:]*$"
+)
 # a dot inside a number ("підпунктом 41.1.1 пункту 41.1") ends no clause
 _CLAUSE_BREAK = re.compile(r"[;:]|\.(?!\d)")
 _SENTENCE_BREAK = re.compile(r";|\.(?!\d)")
@@ -188,6 +192,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
                 continue
             if _PURPOSE_OPENS.search(text, cue.end, start):
                 continue  # "надсилає копію … для звернення до Міжнародного кримінального суду": the purpose's body
+            if _OPEN_PREPOSITIONAL_RELATIVE.search(text, cue.end, start):
+                continue  # "надання пільги до товарів, … щодо яких компетентним органом …": another thing's clause
             if (
                 _inside_relative_clause(view, cue.end, start)
                 and not _origin_of_request(text, cue, start)
@@ -221,6 +227,8 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
         elif cue.start >= end and cue.start - end <= MAX_DISTANCE and not _SENTENCE_BREAK.search(text, end, cue.start):
             if "," in text[end : cue.start] and _RELATIVE_CLAUSE.search(text, clause_start, start):
                 continue  # "особи, яка розшукується органами іноземних держав, та інформує": the clause has closed
+            if _OPEN_PREPOSITIONAL_RELATIVE.search(text, clause_start, start):
+                continue  # "товарів, … та щодо яких компетентним органом … надано відповідь": the clause's own actor
             if _RELATIVE_CLAUSE.search(text, end, cue.start):
                 continue  # "за участю прокурора, особи, яка подала заяву": the cue is another's relative clause
             if text.startswith("зобов'язу", cue.start):
