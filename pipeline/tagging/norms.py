@@ -1700,7 +1700,11 @@ def _obliged(view: View) -> list[NormCandidate]:
 _PERMISSION = re.compile(
     r"\b(?:з|із|за)\s+(?:письмового\s+|письмовим\s+)?дозвол(?:у|ом)\s+|\bна\s+(?:письмову\s+)?вимогу\s+"
     r"|\bпід\s+контролем\s+"  # CONVENTIONS.md 18
+    r"|\bбез\s+(?:письмового\s+)?дозволу\s+"
 )
+# "не розголошувати без дозволу слідчого, прокурора, суду": a forbidden act that the body may permit; an act that
+# is allowed or punished without permission ("допускається без дозволу", "Розголошення без дозволу …, -") is none
+_FORBIDDEN_BEFORE = re.compile(r"(?:^|\s)не\s+\w+")
 _SUBORDINATE = re.compile(r"^(?:як(?:ий|а|е|і|ого|ої|их|ому|ій|им|ими)|що|якщо|коли)$")
 
 
@@ -1714,6 +1718,10 @@ def permission_holders(view: View) -> list[NormCandidate]:
         token = view.token_at(match.end())
         before = [i for i in range(_clause_start(view, token), token) if i not in covered][-10:]
         if any(_SUBORDINATE.match(view.tokens[i].norm) for i in before):
+            continue
+        if match.group().startswith("без") and not _FORBIDDEN_BEFORE.search(
+            view.folded, view.tokens[_clause_start(view, token)].start, match.start()
+        ):
             continue
         end = _roles_genitive_end(view, token)
         roles = end > token
