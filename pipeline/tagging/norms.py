@@ -267,10 +267,10 @@ def _head_before(view: View, m: Mention) -> int:
     if (
         i >= 2
         and "gent" in cases(view.tokens[i].norm)
-        and first_pos(view.tokens[i - 1].norm) == "ADJF"
+        and "ADJF" in pos_set(view.tokens[i - 1].norm)  # "центрального" reads first as a noun
         and is_generic_head(view.tokens[i - 2])
     ):
-        return i - 2
+        i -= 2  # "Керівник підрозділу центрального апарату Державного бюро розслідувань" -> "підрозділу"
     head_cases = cases(view.tokens[i].norm) if i >= 1 else frozenset()
     if i >= 1 and is_generic_head(view.tokens[i]) and "gent" in head_cases and "nomn" not in head_cases:
         before = view.tokens[i - 1]
