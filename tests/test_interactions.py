@@ -922,6 +922,14 @@ from pipeline.tagging.tagger import Tagger
             "2135-12",
             {("law_enforcement", "prosecutor", "inform")},
         ),
+        (  # the bodies that may decide coordinate with the prosecutor who approves the decision
+            "У невідкладних випадках за рішенням Директора Національного антикорупційного бюро України (або його "
+            "заступника), Директора Бюро економічної безпеки України (або його заступника), погодженим прокурором, "
+            "може бути накладено попередній арешт на майно.",
+            "Стаття 170. Накладення арешту на майно",
+            "4651-17",
+            {("nabu", "prosecutor", "coordinate"), ("beb", "prosecutor", "coordinate")},
+        ),
         (  # a body inside a relative clause opened by a preposition acts in that clause, not with the bearer
             "Митний орган має право зупинити надання тарифної пільги до товарів, щодо яких компетентним органом "
             "держави експорту надано відповідь про результати перевірок, проведених за запитом митного органу.",

@@ -84,7 +84,7 @@ class NormCandidate:
     agent: str
     modality: str
     level: int  # 1 modal word in the unit, 2 lead-in, 3 heading, 4 plain present / passive
-    agent_source: str  # "subject", "dative", "instrumental", "lead-in", "heading", "act"
+    agent_source: str  # "subject", "dative", "instrumental", "decision", "permission", "lead-in", "heading", "act"
     cue_start: int | None = None  # offsets of the cue in the unit text (levels 1 and 4)
     cue_end: int | None = None
 
@@ -969,7 +969,51 @@ def _passive_power(view: View) -> list[NormCandidate]:
         if found and _role_instrumental_in(view, token, end):
             # "може бути залучений слідчим, прокурором, слідчим суддею чи судом": the investigator listed with them
             found.append(NormCandidate(ROLE_BEARER, modality, 1, "instrumental", match.start(), match.end()))
+        if kind == "power" and modality == "power":
+            found += [
+                NormCandidate(m.agency, "power", 1, "decision", match.start(), match.end())
+                for m in deciders(view, _clause_start(view, token), end)
+            ]
     return found
+
+
+# "за рішенням Директора Національного антикорупційного бюро України … може бути накладено арешт": the body whose
+# decision the act may follow holds a power; "лише за рішенням суду" restricts the act, it grants nothing
+_BY_DECISION = re.compile(r"(?<!лише )(?<!тільки )(?<!виключно )\bза\s+(?:письмовим\s+|вмотивованим\s+)?рішенням\s+")
+
+
+_CONDITION_OPENERS = frozenset({"якщо", "коли", "разі"})
+
+
+def deciders(view: View, start: int, end: int) -> list[Mention]:
+    """The bodies named right after "за рішенням" between tokens start and end, and the bodies listed after them
+    ("за рішенням Директора Національного бюро (або його заступника), Директора Бюро економічної безпеки"); none in
+    an "if" clause ("Якщо за рішенням суду … не буде застосовано") or when a body is what the act is done to
+    ("Прокурор може бути звільнений … за рішенням суду")."""
+    if start >= len(view.tokens) or any(start <= m.token_start < end and is_subject(view, m) for m in view.mentions):
+        return []
+    found: list[Mention] = []
+    for match in _BY_DECISION.finditer(view.folded, view.tokens[start].start):
+        token = view.token_at(match.end())
+        if token >= end or any(t.norm in _CONDITION_OPENERS for t in view.tokens[start:token]):
+            break
+        nxt = next((m for m in view.mentions if token <= m.token_start <= token + 1), None)
+        while nxt is not None and all(is_generic_head(t) for t in view.tokens[token : nxt.token_start]):
+            found.append(nxt)
+            token = _past_listing(view, nxt.token_end)
+            nxt = next((m for m in view.mentions if token <= m.token_start <= token + 1), None)
+    return list(dict.fromkeys(found))
+
+
+def _past_listing(view: View, i: int) -> int:
+    """The token after a bracketed aside ("(або його заступника)") and the comma or conjunction that go on a list."""
+    if i < len(view.tokens) and view.tokens[i].text == "(":
+        close = next((k for k in range(i + 1, min(i + 8, len(view.tokens))) if view.tokens[k].text == ")"), None)
+        i = close + 1 if close is not None else i
+    listed = i
+    while i < len(view.tokens) and view.tokens[i].norm in _LIST_JOINERS:
+        i += 1
+    return i if i > listed else len(view.tokens)
 
 
 def _role_instrumental_in(view: View, start: int, end: int) -> bool:
@@ -1875,6 +1919,8 @@ def _item_of_passive_power(view: View, ctx: Context) -> list[NormCandidate]:
     passive "may be done" holds a power, not the plain passive's duty."""
     found = _level4(view) or _agents_of_lead_in_passive(view, ctx)
     if any(_PASSIVE_MODAL.search(lead.folded) for lead in ctx.lead_ins):
+        # "Строк … може бути продовжений:" + "за рішенням митного органу, але не більше ніж на 30 днів …"
+        found = found or [NormCandidate(m.agency, "power", 2, "decision") for m in deciders(view, 0, len(view.tokens))]
         return [replace(c, modality="power") if c.agent_source == "instrumental" else c for c in found]
     # "Права підрозділів, які здійснюють оперативно-розшукову діяльність": what the article's body does in the
     # passive under a heading of its rights is one of them
