@@ -162,7 +162,7 @@ def to_gold(store: Store, annotations: Iterable[Annotation], *, split: str | Non
         unit = contexts[key].get(f"{a.eid}@{a.start}")
         line: dict[str, Any] = {
             "id": a.unit,
-            "lang": "uk",
+            "lang": edition.lang,
             "context": unit.context if unit else "",
             "text": text,
             "agencies": [dict(x) for x in a.agencies],

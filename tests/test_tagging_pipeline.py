@@ -303,3 +303,31 @@ def test_a_change_to_the_rule_code_gives_a_new_tagger_version(tmp_path: Path, mo
     monkeypatch.setattr(tagger_module.resources, "files", real_files)
     assert same == tagger_module._data_digest()
     assert changed != same
+
+
+def test_annotations_of_an_instrument_are_scored_as_english(store: Store, tmp_path: Path) -> None:
+    from pipeline.parse.treaty_en import parse_treaty_text
+    from pipeline.tagging.evaluate import Prediction, load_gold_lines, score
+
+    text = (Path(__file__).parent / "fixtures" / "treaties" / "convention.txt").read_text(encoding="utf-8")
+    store.ensure_work(TrackedAct("convention", "Model Convention on Cooperation against Border Offences"))
+    store.save_edition("convention", dt.date(2000, 11, 15), parse_treaty_text(text, slug="convention"))
+    edition = store.edition_at("convention")
+    assert edition.lang == "en" and store.edition_at("100-20").lang == "uk"
+    unit = next(u for u in units_of("convention", store.provisions(edition.edition_id)) if u.eid == "art_2__para_3")
+    record = annotation_record(
+        unit,
+        edition.date,
+        agencies=[{"start": 5, "end": 10, "agency": "state_party"}],
+        norms=[{"agent": "state_party", "modality": "duty"}],
+        counterparts=[],
+    )
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    build = to_gold(store, load_annotations(folder))
+    assert not build.errors and build.lines[0]["lang"] == "en"
+    gold = load_gold_lines(build.lines)
+    tagged = Tagger().tag(gold[0].text, gold[0].context, lang=gold[0].lang)
+    result = score(gold, [Prediction(tagged.mentions, tagged.norm_pairs(), frozenset(tagged.counterparts))])
+    assert result["norm_f1"] == 1.0 and result["agency_f1"] == 1.0

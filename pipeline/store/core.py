@@ -70,6 +70,11 @@ class EditionRow:
     source_format: str | None = None
 
     @property
+    def lang(self) -> str:
+        """The language of the edition's text: English for the international instruments, Ukrainian otherwise."""
+        return "en" if (self.source_format or "").startswith("treaty") else "uk"
+
+    @property
     def label(self) -> str:
         suffix = f" (revision {self.revision})" if self.revision > 1 else ""
         return f"{self.work_id}@{self.date.isoformat()}{suffix}"

@@ -93,10 +93,6 @@ class _Plan:
     keys: list[str]
 
 
-def _lang(edition: EditionRow) -> str:
-    return "en" if (edition.source_format or "").startswith("treaty") else "uk"
-
-
 def tag_store(
     store: Store,
     tagger: Tagger,
@@ -117,7 +113,7 @@ def tag_store(
         if done is not None and done["tagger_version"] == tagger.version and not force:
             outcomes[edition.edition_id] = EditionOutcome(edition.label, skipped=True)
             continue
-        lang = _lang(edition)
+        lang = edition.lang
         units = units_of(edition.work_id, store.provisions(edition.edition_id))
         plans.append(_Plan(edition, lang, units, [tagger.key(u.text, u.context, u.work, lang) for u in units]))
     # compute: every distinct key not in the store yet, once, partitioned by the edition that first needs it
