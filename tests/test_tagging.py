@@ -303,6 +303,37 @@ def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expe
             "Each State Party shall inform the other State Party",
             [("State Party", "state_party"), ("State Party", "state_party")],
         ),
+        # international organisations and their organs are foreign authorities (CONVENTIONS.md, English texts)
+        (
+            "The Board shall notify the Secretary-General of the United Nations and the World Health Organization.",
+            [
+                ("Board", "foreign_authority"),
+                ("Secretary-General of the United Nations", "foreign_authority"),
+                ("World Health Organization", "foreign_authority"),
+            ],
+        ),
+        (
+            "The Secretary General of the Council of Europe shall notify the member States of the Council of Europe.",
+            [
+                ("Secretary General of the Council of Europe", "foreign_authority"),
+                ("member States of the Council of Europe", "state_party"),
+            ],
+        ),
+        # "Customs" before the noun it qualifies is the adjective; a Customs office with its role is one span
+        (
+            "goods under Customs seal in a Customs or economic union, accepted by the Customs office of departure",
+            [("Customs office of departure", "customs")],
+        ),
+        ("the Customs authorities of a Contracting Party", [("Customs authorities of a Contracting Party", "customs")]),
+        # a State that is a Party is one; sovereign States, those concerned, one that is not a signatory are not
+        (
+            "Any State which is a Contracting Party may denounce it; the flag State shall reply.",
+            [("State", "state_party"), ("Contracting Party", "state_party"), ("flag State", "state_party")],
+        ),
+        (
+            "an organization of sovereign States, the States concerned, or a State which is not a signatory",
+            [],
+        ),
         # bare "law enforcement" is an activity, no body; its personnel are
         (
             "to enhance the effectiveness of law enforcement action and to train law enforcement personnel",
@@ -1591,6 +1622,14 @@ def test_registry_file_is_validated(tmp_path: Path) -> None:
         '[[agency]]\nid = "customs"\nnames = [{ text = "митний пост", roles = "adj noun fixed" }]\n', encoding="utf-8"
     )
     with pytest.raises(ConfigError, match="more roles than words"):
+        load_registry(bad)
+    bad.write_text(
+        (Path(__file__).parent.parent / "pipeline/data/agencies.toml")
+        .read_text(encoding="utf-8")
+        .replace('en = ["police", "national police"]', 'en = ["police", "national police", "Board"]'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="'Board' is given to both 'police' and 'foreign_authority'"):
         load_registry(bad)
     assert {"customs", "sbu", "state_party"} <= shipped.ids
 

@@ -131,12 +131,34 @@ class AgencyMatcher:
                 i += 1
                 continue
             length, agency = best
-            found.append(Mention(tokens[i].start, tokens[i + length - 1].end, agency, i, i + length))
+            if not _not_a_body_en(tokens, i, i + length):
+                found.append(Mention(tokens[i].start, tokens[i + length - 1].end, agency, i, i + length))
             i += length
         return _of_a_party(tokens, found)
 
 
-_PARTY_DETERMINERS = frozenset({"the", "other", "another", "each", "that", "this"})
+_PARTY_DETERMINERS = frozenset({"the", "a", "any", "its", "other", "another", "each", "that", "this", "those", "these"})
+# "Customs duties", "under Customs seal", "a Customs or economic union": the adjective, not the administration
+_CUSTOMS_ACTS = frozenset(
+    {"shall", "may", "must", "should", "will", "can", "cannot", "is", "are", "has", "have", "need"}
+    | {"to", "at", "in", "of"}
+)
+# "a State which is not a signatory", "sovereign States", "the States concerned": States that are no Party
+_NOT_A_PARTY_BEFORE = frozenset({"sovereign"})
+_NOT_A_PARTY_AFTER = re.compile(r"^(?:concerned\b|[^.;:]{0,80}?\b(?:which|that|who)\s+(?:is|are)\s+not\b)")
+
+
+def _not_a_body_en(tokens: Sequence[Token], start: int, end: int) -> bool:
+    word = tokens[start].text
+    if end - start != 1 or word not in ("Customs", "State", "States"):
+        return False
+    nxt = tokens[end] if end < len(tokens) else None
+    if word == "Customs":
+        return nxt is not None and nxt.is_word and nxt.text.lower() not in _CUSTOMS_ACTS
+    if start and tokens[start - 1].text.lower() in _NOT_A_PARTY_BEFORE:
+        return True
+    rest = " ".join(t.text for t in tokens[end : end + 16])
+    return bool(_NOT_A_PARTY_AFTER.match(rest))
 
 
 def _merge_with_previous(mentions: list[Mention], joined: Callable[[Mention, Mention], str | None]) -> list[Mention]:

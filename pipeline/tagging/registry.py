@@ -94,6 +94,8 @@ def load_registry(path: Path | None = None) -> Registry:
         agencies[aid] = entry
         names += [_name(aid, name, where) for name in entry.get("names", [])]
         for en in entry.get("en", []):
+            if english.get(en, aid) != aid:
+                raise ConfigError(f"the English name {en!r} is given to both {english[en]!r} and {aid!r}", path=where)
             english[en] = aid
     # names of bodies that are no mention (a shorter name inside them would otherwise match): "податкова міліція"
     names += [_name(NOT_A_MENTION, name, where) for name in data.get("not_a_mention", [])]
