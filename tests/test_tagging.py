@@ -361,6 +361,30 @@ def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
             "Customs authorities shall assist law enforcement agencies in the investigation of smuggling offences.",
             {("customs", "law_enforcement", "assist")},
         ),
+        (  # documents or information furnished, supplied or provided to a body inform it
+            "Each State Party shall furnish copies of its laws to the Secretary-General of the United Nations.",
+            {("state_party", "foreign_authority", "inform")},
+        ),
+        (
+            "The international organization shall provide the Contracting Parties via the national associations "
+            "with certified copies of the guarantee contract.",
+            {("foreign_authority", "state_party", "inform")},
+        ),
+        (  # a declaration addressed to a body informs it, whatever the declaration is about
+            "Each Party may, by a declaration addressed to the Secretary General of the Council of Europe, indicate "
+            "the conditions in which it is ready to execute requests.",
+            {("state_party", "foreign_authority", "inform")},
+        ),
+        (  # a dispute submitted to a body asks for its decision
+            "The Parties shall seek a settlement through negotiation, including submission of the dispute to the "
+            "Committee of Ministers.",
+            {("state_party", "foreign_authority", "request")},
+        ),
+        (  # "a competent authority in another State Party" is one body, no partner of its own
+            "The competent authorities of a State Party may transmit information to a competent authority in "
+            "another State Party.",
+            set(),
+        ),
     ],
 )
 def test_english_counterparts(text: str, expected: set[tuple[str, str, str]]) -> None:
@@ -1055,6 +1079,49 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             {("competent_authority", "prohibition")},
         ),
         ("Customs may require the production of documents.", "", None, {("customs", "power")}),
+        # the agent of a passive after "by" bears it; a passive "may be" only with its agent named
+        (
+            "Any property handed over shall be returned by the requesting Party to the requested Party.",
+            "",
+            None,
+            {("state_party", "duty")},
+        ),
+        (
+            "Requests may be addressed directly by the judicial authorities concerned to the Ministry of Justice.",
+            "",
+            None,
+            {("court", "power")},
+        ),
+        ("Such requests may be refused.", "", None, set()),
+        # "nothing shall prevent X from", "shall not prevent that Party from": X may
+        (
+            "Nothing in this Convention shall prevent Contracting Parties which form a Customs union from enacting "
+            "special provisions.",
+            "",
+            None,
+            {("state_party", "power")},
+        ),
+        (
+            "The plurality of requests shall not prevent that Party from dealing with the requests.",
+            "",
+            None,
+            {("state_party", "power")},
+        ),
+        # a body after a preposition is no subject: here the witness bears the prohibition, not the court
+        (
+            "A witness appearing on a summons before the judicial authorities of the requesting Party shall not be "
+            "prosecuted.",
+            "",
+            None,
+            set(),
+        ),
+        # an item with no norm of its own bears its lead-in's
+        (
+            "manage the control system for TIR Carnets together with the Customs authorities;",
+            "Стаття 1. Conditions\nPursuant to the authorization, the international organization shall:",
+            None,
+            {("foreign_authority", "duty")},
+        ),
         # an indeclinable "Бюро" listed with datives is a dative too, not a passive's instrumental agent
         (
             "Інформація про операції, що здійснюються на банківських рахунках, повинна доводитися до відома "

@@ -145,14 +145,20 @@ _CUSTOMS_ACTS = frozenset(
 )
 # "a State which is not a signatory", "sovereign States", "the States concerned": States that are no Party
 _NOT_A_PARTY_BEFORE = frozenset({"sovereign"})
+_ANAPHORIC = frozenset({"the", "these", "those", "such", "that", "this"})
 _NOT_A_PARTY_AFTER = re.compile(r"^(?:concerned\b|[^.;:]{0,80}?\b(?:which|that|who)\s+(?:is|are)\s+not\b)")
 
 
 def _not_a_body_en(tokens: Sequence[Token], start: int, end: int) -> bool:
     word = tokens[start].text
+    nxt = tokens[end] if end < len(tokens) else None
+    if end - start == 1 and word.lower() in ("authority", "authorities"):
+        # "those authorities", "the authorities at the Customs office": a body named before, or the office's staff;
+        # "the authorities of the requesting Party" names the Party's (competent) authorities
+        before = tokens[start - 1].text.lower() if start else ""
+        return before in _ANAPHORIC and (nxt is None or nxt.text != "of")
     if end - start != 1 or word not in ("Customs", "State", "States"):
         return False
-    nxt = tokens[end] if end < len(tokens) else None
     if word == "Customs":
         return nxt is not None and nxt.is_word and nxt.text.lower() not in _CUSTOMS_ACTS
     if start and tokens[start - 1].text.lower() in _NOT_A_PARTY_BEFORE:
@@ -183,7 +189,8 @@ def _of_a_party(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mentio
         if m.agency != "state_party" or prev.agency == "state_party":
             return None
         between = [t.text.lower() for t in tokens[prev.token_end : m.token_start]]
-        ok = between[:1] == ["of"] and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS
+        # "a competent authority in another State Party": of that Party too
+        ok = between[:1] in (["of"], ["in"]) and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS
         return prev.agency if ok else None
 
     return _merge_with_previous(mentions, joined)

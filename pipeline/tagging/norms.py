@@ -668,13 +668,15 @@ class Context:
     item: View | None = None  # the unit itself, when the context is read for it
 
 
-def read_context(context: str, *, work: str | None, cues: CueSet, matcher: AgencyMatcher | None = None) -> Context:
+def read_context(
+    context: str, *, work: str | None, cues: CueSet, matcher: AgencyMatcher | None = None, lang: str = "uk"
+) -> Context:
     lines = [x for x in context.split("\n") if x.strip()]
     heading = ""
     if lines and _HEADING_LABEL.match(lines[0]):
         heading = _HEADING_LABEL.sub("", lines[0])
         lines = lines[1:]
-    heading_view = analyse(heading, work=work, matcher=matcher) if heading else None
+    heading_view = analyse(heading, work=work, matcher=matcher, lang=lang) if heading else None
     # "Повноваження Міністра внутрішніх справ України у відносинах з поліцією": a body after a preposition is not
     # the one the article is about
     about = [m for m in heading_view.mentions if not _after_preposition(heading_view, m)] if heading_view else []
@@ -684,7 +686,7 @@ def read_context(context: str, *, work: str | None, cues: CueSet, matcher: Agenc
         heading,
         cues.heading_modality(heading) if heading else None,
         heading_agency,
-        [analyse(x, work=work, matcher=matcher) for x in lines],
+        [analyse(x, work=work, matcher=matcher, lang=lang) for x in lines],
         act_agency,
     )
 
@@ -1618,14 +1620,57 @@ def _charged_by_relative(view: View, m: Mention) -> bool:
     return bool(_CHARGED_RELATIVE.match(view.folded[view.tokens[m.token_end].start :]))
 
 
-def _english(view: View, cues: CueSet) -> list[NormCandidate]:
-    """ "Each State Party shall ...": the mention before the cue in its clause bears the norm."""
+# "shall be returned by the requesting Party", "may be addressed directly by the judicial authorities": the agent
+# of a passive after "by"
+_EN_PASSIVE_AGENT = re.compile(
+    r"^\s+be\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|nt|un)\b(?:\s+\w+ly)?(?:\s+\w+){0,6}?\s+by\s+(?:the\s+)?$"
+)
+# "Nothing in this Convention shall prevent X from …", "shall not prevent that Party from …": X may
+_NOT_PREVENTED = re.compile(
+    r"\b(?:shall\s+not|nothing\b[^.;]*\bshall)\s+prevent\s+(?:that\s+|the\s+|a\s+|any\s+)?$", re.I
+)
+# "may be addressed directly by the judicial authorities": a passive "may" is a power only with its agent named
+_MAY_BE = re.compile(r"\bmay(?=\s+be\b)")
+_PREVENT_CUE = re.compile(r"shall\s+(?:not\s+)?prevent\b")
+
+
+def _english(view: View, ctx: Context | None, cues: CueSet) -> list[NormCandidate]:
+    """ "Each State Party shall ...": the mention before the cue in its clause bears the norm; the agent after "by"
+    of a passive ("shall be returned by the requesting Party"); with no norm of its own, an item or a sentence
+    under a lead-in bears the lead-in's ("the international organization shall:" + "manage the control system")."""
+    found = _english_own(view, cues)
+    if not found and ctx is not None and ctx.lead_ins:
+        found = [
+            replace(c, level=2, agent_source="lead-in", cue_start=None, cue_end=None)
+            for c in _english_own(ctx.lead_ins[-1], cues)
+        ]
+    return found
+
+
+def _english_own(view: View, cues: CueSet) -> list[NormCandidate]:
     found: list[NormCandidate] = []
-    for cue in cues.find(view.folded, "en"):
+    for m in view.mentions:
+        if _NOT_PREVENTED.search(view.folded, 0, m.start):
+            found.append(NormCandidate(m.agency, "power", 1, "subject"))
+    may_be = [CueMatch("power", m.start(), m.end()) for m in _MAY_BE.finditer(view.folded)]
+    for cue in sorted([*cues.find(view.folded, "en"), *may_be], key=lambda c: c.start):
         token = view.token_at(cue.start)
         start = _clause_start(view, token)
+        end = _clause_end(view, token)
+        by = [
+            m
+            for m in view.mentions
+            if token < m.token_start < end and _EN_PASSIVE_AGENT.match(view.folded[cue.end : m.start])
+        ]
+        if by and cue.modality in ("duty", "power"):
+            found.append(NormCandidate(by[0].agency, cue.modality, 1, "instrumental", cue.start, cue.end))
+            continue
+        if cue in may_be:
+            continue
+        if _PREVENT_CUE.match(view.folded, cue.start):
+            continue  # the prevented body's power is found above
         before = [m for m in view.mentions if start <= m.token_start and m.token_end <= token]
-        if before:
+        while before:
             nearest = max(before, key=lambda m: m.token_end)
             # "the competent authorities of the Parties shall": the head of the phrase bears the norm
             while True:
@@ -1635,15 +1680,36 @@ def _english(view: View, cues: CueSet) -> list[NormCandidate]:
                     nearest = head[-1]
                     continue
                 break
-            found.append(NormCandidate(nearest.agency, cue.modality, 1, "subject", cue.start, cue.end))
+            if not _after_english_preposition(view, nearest):
+                found.append(NormCandidate(nearest.agency, cue.modality, 1, "subject", cue.start, cue.end))
+                break
+            # "A witness appearing before the judicial authorities … shall not": a body governed by a preposition is
+            # no subject; an earlier body may be
+            before = [m for m in before if m.token_end <= nearest.token_start]
     return found
+
+
+_EN_PREPOSITIONS = frozenset(
+    {"before", "to", "by", "from", "with", "in", "on", "at", "for", "between", "among", "through", "via", "against"}
+    | {"under", "upon", "into", "towards", "toward", "of", "than", "without", "within"}
+)
+_EN_DETERMINERS = frozenset(
+    {"the", "a", "an", "any", "each", "its", "their", "that", "those", "these", "this", "other"}
+)
+
+
+def _after_english_preposition(view: View, m: Mention) -> bool:
+    i = m.token_start - 1
+    while i >= 0 and view.tokens[i].norm in _EN_DETERMINERS:
+        i -= 1
+    return i >= 0 and view.tokens[i].norm in _EN_PREPOSITIONS
 
 
 def candidates(view: View, ctx: Context, cues: CueSet | None = None) -> list[NormCandidate]:
     """Every candidate norm with its evidence, strongest cue level first."""
     cues = cues or default_cues()
     if view.lang == "en":
-        return _english(view, cues)
+        return _english(view, ctx, cues)
     ctx.item = view
     if any(_DEFINITIONS_LEAD_IN.search(lead.folded) for lead in ctx.lead_ins):
         return []  # "Терміни … мають таке значення:": the items define words, they bind no body

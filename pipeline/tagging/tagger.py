@@ -140,7 +140,7 @@ class Tagger:
                 "text is not Ukrainian (under half of its letters are Cyrillic)", work=work, provision=provision
             )
         view = analyse(text, work=work, lang=lang)
-        ctx = read_context(context, work=work, cues=self.cues)
+        ctx = read_context(context, work=work, cues=self.cues, lang=lang)
         found = candidates(view, ctx, self.cues)
         evidence = {(c.agent, c.modality): c for c in found}
         pairs = self.model.predict(view, ctx, self.cues) if self.model and lang == "uk" else set(evidence)

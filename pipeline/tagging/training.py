@@ -57,7 +57,7 @@ def example(g: GoldUnit) -> TrainingExample:
     work = g.id.split("#", 1)[0]
     cues = default_cues()
     return TrainingExample(
-        analyse(g.text, work=work, lang=g.lang), read_context(g.context, work=work, cues=cues), g.norms
+        analyse(g.text, work=work, lang=g.lang), read_context(g.context, work=work, cues=cues, lang=g.lang), g.norms
     )
 
 
