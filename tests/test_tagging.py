@@ -380,6 +380,11 @@ def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
             "Committee of Ministers.",
             {("state_party", "foreign_authority", "request")},
         ),
+        (  # "requested" in a body's name is no request
+            "The decision shall be taken by the competent authorities of the requested Party, with due regard for the "
+            "national law of that Party.",
+            set(),
+        ),
         (  # "a competent authority in another State Party" is one body, no partner of its own
             "The competent authorities of a State Party may transmit information to a competent authority in "
             "another State Party.",
@@ -1114,6 +1119,23 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             "",
             None,
             set(),
+        ),
+        # what a term means or when the instrument applies is no body's duty
+        (
+            "Any Annexes to which a Contracting Party is bound shall be construed to be an integral part of this "
+            "Convention.",
+            "",
+            None,
+            set(),
+        ),
+        ("“Party” shall mean a State bound by this Convention.", "", None, set()),
+        # the antecedent of "who" bears the norm, though a preposition governs it
+        (
+            "The original shall be deposited with the Secretary-General of the United Nations, who shall transmit "
+            "certified true copies to each of the Contracting Parties.",
+            "",
+            None,
+            {("foreign_authority", "duty")},
         ),
         # an item with no norm of its own bears its lead-in's
         (

@@ -167,7 +167,10 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     clause_start = _clause_start_at(text, start)
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
+    names = [(m.start, m.end) for m in view.mentions] if view.lang == "en" else []
     for cue in cues.interactions(text):
+        if any(a <= cue.start and cue.end <= b for a, b in names):
+            continue  # "the competent authorities of the requested Party": a word of a body's name
         if _WITHOUT.search(text, 0, cue.start):
             continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):

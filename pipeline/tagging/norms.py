@@ -1680,7 +1680,9 @@ def _english_own(view: View, cues: CueSet) -> list[NormCandidate]:
                     nearest = head[-1]
                     continue
                 break
-            if not _after_english_preposition(view, nearest):
+            # "deposited with the Secretary-General, who shall transmit": the antecedent of "who" is the subject
+            relative = _EN_WHO.match(view.folded, nearest.end) is not None
+            if relative or not _after_english_preposition(view, nearest):
                 found.append(NormCandidate(nearest.agency, cue.modality, 1, "subject", cue.start, cue.end))
                 break
             # "A witness appearing before the judicial authorities … shall not": a body governed by a preposition is
@@ -1689,6 +1691,7 @@ def _english_own(view: View, cues: CueSet) -> list[NormCandidate]:
     return found
 
 
+_EN_WHO = re.compile(r",?\s+(?:who|which)\s+")
 _EN_PREPOSITIONS = frozenset(
     {"before", "to", "by", "from", "with", "in", "on", "at", "for", "between", "among", "through", "via", "against"}
     | {"under", "upon", "into", "towards", "toward", "of", "than", "without", "within"}
