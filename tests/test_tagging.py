@@ -1120,6 +1120,20 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             None,
             set(),
         ),
+        # the body whose consent or authorization an act needs may give it
+        (
+            "The requesting State Party shall not transmit the information without the prior consent of the requested "
+            "State Party.",
+            "",
+            None,
+            {("state_party", "prohibition"), ("state_party", "power")},
+        ),
+        (
+            "The text of any amendment shall be communicated by the depositary to all Contracting Parties.",
+            "",
+            None,
+            {("foreign_authority", "duty")},
+        ),
         # what a term means or when the instrument applies is no body's duty
         (
             "Any Annexes to which a Contracting Party is bound shall be construed to be an integral part of this "

@@ -1647,11 +1647,21 @@ def _english(view: View, ctx: Context | None, cues: CueSet) -> list[NormCandidat
     return found
 
 
+# "without the prior consent of the requested State Party", "with the authorization of the flag State": the body
+# whose permission the act needs may give it (CONVENTIONS.md 18, 26)
+_EN_PERMISSION = re.compile(
+    r"\b(?:without|with|subject\s+to|upon)\s+(?:the\s+|its\s+|their\s+)?(?:(?:express|prior|written)\s+)*"
+    r"(?:authori[sz]ation|consent|permission|approval)\s+of\s+(?:the\s+)?$"
+)
+
+
 def _english_own(view: View, cues: CueSet) -> list[NormCandidate]:
     found: list[NormCandidate] = []
     for m in view.mentions:
         if _NOT_PREVENTED.search(view.folded, 0, m.start):
             found.append(NormCandidate(m.agency, "power", 1, "subject"))
+        elif _EN_PERMISSION.search(view.folded, 0, m.start):
+            found.append(NormCandidate(m.agency, "power", 1, "permission"))
     may_be = [CueMatch("power", m.start(), m.end()) for m in _MAY_BE.finditer(view.folded)]
     for cue in sorted([*cues.find(view.folded, "en"), *may_be], key=lambda c: c.start):
         token = view.token_at(cue.start)
