@@ -380,6 +380,15 @@ def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
             "Committee of Ministers.",
             {("state_party", "foreign_authority", "request")},
         ),
+        (  # a dispute referred to a body asks it, though that body bears a norm of its own
+            "Any dispute which is not settled by negotiation shall be referred by the Contracting Parties in dispute "
+            "to the Management Committee which shall thereupon consider the dispute.",
+            {("state_party", "foreign_authority", "request")},
+        ),
+        (  # a document filed with a body informs it
+            "Each State Party shall file its declaration with the Secretary-General of the United Nations.",
+            {("state_party", "foreign_authority", "inform")},
+        ),
         (  # "requested" in a body's name is no request
             "The decision shall be taken by the competent authorities of the requested Party, with due regard for the "
             "national law of that Party.",
@@ -1134,6 +1143,21 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             None,
             {("foreign_authority", "duty")},
         ),
+        # an item's modal with the lead-in's subject; "undertake promptly to", "is recommended to" are duties
+        (
+            "Shall provide to the requesting State Party copies of government records;",
+            "Стаття 18. Mutual legal assistance\nThe requested State Party:",
+            None,
+            {("state_party", "duty")},
+        ),
+        ("The Parties undertake promptly to afford each other mutual assistance.", "", None, {("state_party", "duty")}),
+        (
+            "Each Contracting Party is recommended to grant such greater facilities.",
+            "",
+            None,
+            {("state_party", "duty")},
+        ),
+        ("Cooperation may be refused by a State Party.", "", None, {("state_party", "power")}),
         # what a term means or when the instrument applies is no body's duty
         (
             "Any Annexes to which a Contracting Party is bound shall be construed to be an integral part of this "

@@ -338,7 +338,7 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 continue
             if source is not view and own_cues:
                 kind = own_cues[0].modality  # "…спільно з митними органами суміжних держав:" + "обмін інформацією"
-            if m.agency in agents and len(agents) > 1 and m.agency not in permitting:
+            if m.agency in agents and len(agents) > 1 and m.agency not in permitting and not _bears_its_own(source, m):
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             for agent in agents:
                 if m.agency != agent and not {agent, m.agency} <= permitting:
@@ -346,6 +346,12 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
         if found:
             break  # the unit's own counterparts; the lead-in's only when the unit names none
     return found | _on_its_order(view, agents)
+
+
+def _bears_its_own(view: View, m: Mention) -> bool:
+    """ "shall be referred by the Contracting Parties to the Management Committee which shall thereupon consider
+    the dispute": in English, a partner that bears a norm of its own in a relative clause is still the partner."""
+    return view.lang == "en" and re.match(r"\s*,?\s*(?:which|who)\s", view.folded[m.end :]) is not None
 
 
 def _cue_the_item_completes(view: View, ctx: Context, m: Mention, cues: CueSet) -> str | None:

@@ -1623,7 +1623,7 @@ def _charged_by_relative(view: View, m: Mention) -> bool:
 # "shall be returned by the requesting Party", "may be addressed directly by the judicial authorities": the agent
 # of a passive after "by"
 _EN_PASSIVE_AGENT = re.compile(
-    r"^\s+be\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|nt|un)\b(?:\s+\w+ly)?(?:\s+\w+){0,6}?\s+by\s+(?:the\s+)?$"
+    r"^\s+be\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|nt|un)\b(?:\s+\w+ly)?(?:\s+\w+){0,6}?\s+by\s+(?:the\s+|a\s+|any\s+|each\s+)?$"
 )
 # "Nothing in this Convention shall prevent X from …", "shall not prevent that Party from …": X may
 _NOT_PREVENTED = re.compile(
@@ -1640,10 +1640,18 @@ def _english(view: View, ctx: Context | None, cues: CueSet) -> list[NormCandidat
     under a lead-in bears the lead-in's ("the international organization shall:" + "manage the control system")."""
     found = _english_own(view, cues)
     if not found and ctx is not None and ctx.lead_ins:
+        lead = ctx.lead_ins[-1]
         found = [
-            replace(c, level=2, agent_source="lead-in", cue_start=None, cue_end=None)
-            for c in _english_own(ctx.lead_ins[-1], cues)
+            replace(c, level=2, agent_source="lead-in", cue_start=None, cue_end=None) for c in _english_own(lead, cues)
         ]
+        subjects = [m for m in lead.mentions if not _after_english_preposition(lead, m)]
+        if not found and subjects:
+            # "The requested State Party:" + "Shall provide to the requesting State Party copies …": the item's
+            # modal, the lead-in's subject
+            found = [
+                NormCandidate(subjects[0].agency, c.modality, 1, "lead-in", c.start, c.end)
+                for c in cues.find(view.folded, "en")
+            ]
     return found
 
 
