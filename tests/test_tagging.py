@@ -325,6 +325,13 @@ def test_agency_mentions_follow_the_span_rules(text: str, work: str | None, expe
             [("Customs office of departure", "customs")],
         ),
         ("the Customs authorities of a Contracting Party", [("Customs authorities of a Contracting Party", "customs")]),
+        (
+            "the competent administrations of the Contracting Parties and the administrative authorities",
+            [
+                ("competent administrations of the Contracting Parties", "competent_authority"),
+                ("administrative authorities", "competent_authority"),
+            ],
+        ),
         # a State that is a Party is one; sovereign States, those concerned, one that is not a signatory are not
         (
             "Any State which is a Contracting Party may denounce it; the flag State shall reply.",
