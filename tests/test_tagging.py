@@ -392,6 +392,16 @@ def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
             "to the Management Committee which shall thereupon consider the dispute.",
             {("state_party", "foreign_authority", "request")},
         ),
+        (  # the bearer's own bodies and the agent of another act are no partners; a task given to its own is
+            "Each State Party shall facilitate coordination between their competent authorities and the exchange of "
+            "information in proceedings brought by the administrative authorities.",
+            set(),
+        ),
+        (
+            "Each Party shall adopt such measures as may be necessary to empower its courts to order that records be "
+            "seized.",
+            {("state_party", "court", "delegate")},
+        ),
         (  # a document filed with a body informs it
             "Each State Party shall file its declaration with the Secretary-General of the United Nations.",
             {("state_party", "foreign_authority", "inform")},

@@ -338,6 +338,8 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
                 continue
             if source is not view and own_cues:
                 kind = own_cues[0].modality  # "…спільно з митними органами суміжних держав:" + "обмін інформацією"
+            if _not_a_partner_en(source, m, kind):
+                continue
             if m.agency in agents and len(agents) > 1 and m.agency not in permitting and not _bears_its_own(source, m):
                 continue  # one of a list of bearers ("підрозділи поліції, НАБУ, ДБР ... здійснюють"), not a partner
             for agent in agents:
@@ -346,6 +348,21 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
         if found:
             break  # the unit's own counterparts; the lead-in's only when the unit names none
     return found | _on_its_order(view, agents)
+
+
+_EN_OWN_OR_ACTING = re.compile(r"\b(?:its|their|by(?:\s+(?:the|a|an|any|each))?)\s+$")
+
+
+def _not_a_partner_en(view: View, m: Mention, kind: str) -> bool:
+    """ "coordination between their competent authorities": the bearer's own bodies; "proceedings brought by the
+    administrative authorities": the agent of another act. Neither is a partner in English, but for a task given
+    to one's own body ("empower its courts" delegates) and the author of requests carried out ("execute requests
+    made by the competent authorities")."""
+    return (
+        view.lang == "en"
+        and kind not in ("delegate", "assist")
+        and _EN_OWN_OR_ACTING.search(view.folded, 0, m.start) is not None
+    )
 
 
 def _bears_its_own(view: View, m: Mention) -> bool:
