@@ -1175,6 +1175,9 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             {("state_party", "duty")},
         ),
         ("Cooperation may be refused by a State Party.", "", None, {("state_party", "power")}),
+        # a body that undergoes a passive with no agent named bears nothing; one that is required to act does
+        ("The Secretary-General shall be notified of the languages acceptable.", "", None, set()),
+        ("The requested Party shall be required to inform the requesting Party.", "", None, {("state_party", "duty")}),
         # what a term means or when the instrument applies is no body's duty
         (
             "Any Annexes to which a Contracting Party is bound shall be construed to be an integral part of this "

@@ -1632,6 +1632,11 @@ _NOT_PREVENTED = re.compile(
 # "may be addressed directly by the judicial authorities": a passive "may" is a power only with its agent named
 _MAY_BE = re.compile(r"\bmay(?=\s+be\b)")
 _PREVENT_CUE = re.compile(r"shall\s+(?:not\s+)?prevent\b")
+# a passive whose agent is not named (the one with "by X" is found first): its subject undergoes the act
+_EN_AGENTLESS_PASSIVE = re.compile(
+    r"\s+(?:not\s+)?be\s+(?:\w+ly\s+)?(?!(?:required|obliged|bound|entitled|authori[sz]ed|empowered|permitted|allowed)\b)"
+    r"\w+(?:ed|en|wn|nt|un)\b(?!\s+to\b)"
+)
 
 
 def _english(view: View, ctx: Context | None, cues: CueSet) -> list[NormCandidate]:
@@ -1685,6 +1690,8 @@ def _english_own(view: View, cues: CueSet) -> list[NormCandidate]:
             continue
         if cue in may_be:
             continue
+        if cue.modality in ("duty", "prohibition") and _EN_AGENTLESS_PASSIVE.match(view.folded, cue.end):
+            continue  # "The Secretary-General shall be notified of …", "that person shall not be prosecuted"
         if _PREVENT_CUE.match(view.folded, cue.start):
             continue  # the prevented body's power is found above
         before = [m for m in view.mentions if start <= m.token_start and m.token_end <= token]
