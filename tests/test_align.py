@@ -90,6 +90,25 @@ def test_alignment_metrics_follow_the_gold_format() -> None:
     assert r["status_accuracy"] == 0.5
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Customs authorities shall inform the competent authorities of the requested Party of any irregularity.",
+            "customs>competent_authority:inform",
+        ),
+        ("Each Party shall ensure that customs control is carried out by the customs authorities.", ""),
+    ],
+)
+def test_the_concordance_lists_the_interactions_of_each_provision(text: str, expected: str) -> None:
+    from pipeline.align.run import COLUMNS, InstrumentResult, concordance_rows
+
+    inst = Instrument("test-conv", "Convention", "2000-01-01", "binding")
+    alignment = Alignment("test-conv#art_2__para_1", text, "not_implemented", 0.5, (), (), (), "m")
+    (row,) = concordance_rows(InstrumentResult(inst, [alignment]))
+    assert row["interactions"] == expected and list(row) == COLUMNS
+
+
 def test_compare_writes_concordance_tables(
     store: Store, registry: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

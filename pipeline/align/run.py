@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from pipeline.errors import NotFoundInStoreError
 from pipeline.instruments import Instrument
 from pipeline.records import Provision, TrackedAct
 from pipeline.store import Store
+from pipeline.tagging.tagger import Tagger, TaggingError
 
 _GROUP_KINDS = ("para", "std", "rp")
 
@@ -208,9 +210,25 @@ COLUMNS = [
     "concepts",
     "evidence",
     "norms",
+    "interactions",
     "method",
     "text",
 ]
+
+
+@lru_cache(maxsize=1)
+def _english_tagger() -> Tagger:
+    return Tagger()
+
+
+def provision_interactions(text: str) -> str:
+    """The bodies an international provision makes its bearers deal with ("state_party>foreign_authority:inform"),
+    read by the English tagger from the provision's text; none for a text the tagger refuses."""
+    try:
+        triples = _english_tagger().tag(text, "", lang="en").counterparts
+    except TaggingError:
+        return ""
+    return " ".join(f"{a}>{c}:{t}" for a, c, t in triples)
 
 
 @dataclass(frozen=True)
@@ -258,6 +276,7 @@ def concordance_rows(
                 "concepts": " ".join(a.concepts),
                 "evidence": " ".join(e for c in best[:1] for e in c.evidence),
                 "norms": " ".join(f"{ag}:{m}" for ag, m in a.norms),
+                "interactions": provision_interactions(a.text),
                 "method": a.method,
                 "text": a.text,
             }
