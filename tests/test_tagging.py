@@ -402,6 +402,15 @@ def test_english_mentions(text: str, expected: list[tuple[str, str]]) -> None:
             "seized.",
             {("state_party", "court", "delegate")},
         ),
+        (  # proposals brought to a body's attention inform it; an order submitted to one's own authorities asks them
+            "The Secretary General of the Council shall bring proposals to the attention of the competent "
+            "administrations of the Contracting Parties.",
+            {("foreign_authority", "competent_authority", "inform")},
+        ),
+        (
+            "Each State Party shall submit to its competent authorities an order of confiscation.",
+            {("state_party", "competent_authority", "request")},
+        ),
         (  # a document filed with a body informs it
             "Each State Party shall file its declaration with the Secretary-General of the United Nations.",
             {("state_party", "foreign_authority", "inform")},
@@ -1175,6 +1184,14 @@ ART_16 = "Стаття 16. Обов’язки Національного бюр
             {("state_party", "duty")},
         ),
         ("Cooperation may be refused by a State Party.", "", None, {("state_party", "power")}),
+        ("The ordinary costs shall be borne by the requested State Party.", "", None, {("state_party", "duty")}),
+        (
+            "However, this shall not prevent the receiving State Party from disclosing exculpatory information.",
+            "",
+            None,
+            {("state_party", "power")},
+        ),
+        ("An FIU may refuse to divulge information.", "", None, {("fiu", "power")}),
         # a body that undergoes a passive with no agent named bears nothing; one that is required to act does
         ("The Secretary-General shall be notified of the languages acceptable.", "", None, set()),
         ("The requested Party shall be required to inform the requesting Party.", "", None, {("state_party", "duty")}),

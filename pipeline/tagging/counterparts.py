@@ -350,19 +350,20 @@ def counterparts(view: View, ctx: Context, agents: Sequence[str], cues: CueSet) 
     return found | _on_its_order(view, agents)
 
 
-_EN_OWN_OR_ACTING = re.compile(r"\b(?:its|their|by(?:\s+(?:the|a|an|any|each))?)\s+$")
+_EN_OWN = re.compile(r"\b(?:its|their)\s+$")
+_EN_ACTING = re.compile(r"\bby(?:\s+(?:the|a|an|any|each))?\s+$")
 
 
 def _not_a_partner_en(view: View, m: Mention, kind: str) -> bool:
-    """ "coordination between their competent authorities": the bearer's own bodies; "proceedings brought by the
-    administrative authorities": the agent of another act. Neither is a partner in English, but for a task given
-    to one's own body ("empower its courts" delegates) and the author of requests carried out ("execute requests
-    made by the competent authorities")."""
-    return (
-        view.lang == "en"
-        and kind not in ("delegate", "assist")
-        and _EN_OWN_OR_ACTING.search(view.folded, 0, m.start) is not None
-    )
+    """ "coordination between their competent authorities": the bearer's own bodies, but for a task given to them
+    ("empower its courts" delegates) or a matter submitted to them ("submit to its competent authorities … an
+    order" asks them); "heard by the judicial authorities of another State Party": the agent of another act, but
+    for the author of requests carried out ("execute requests made by X"). Neither is a partner, in English."""
+    if view.lang != "en":
+        return False
+    if kind not in ("delegate", "request", "assist") and _EN_OWN.search(view.folded, 0, m.start):
+        return True
+    return kind != "assist" and _EN_ACTING.search(view.folded, 0, m.start) is not None
 
 
 def _bears_its_own(view: View, m: Mention) -> bool:

@@ -1623,11 +1623,11 @@ def _charged_by_relative(view: View, m: Mention) -> bool:
 # "shall be returned by the requesting Party", "may be addressed directly by the judicial authorities": the agent
 # of a passive after "by"
 _EN_PASSIVE_AGENT = re.compile(
-    r"^\s+be\s+(?:\w+ly\s+)?\w+(?:ed|en|wn|nt|un)\b(?:\s+\w+ly)?(?:\s+\w+){0,6}?\s+by\s+(?:the\s+|a\s+|any\s+|each\s+)?$"
+    r"^\s+be\s+(?:\w+ly\s+)?\w+\b(?:\s+\w+ly)?(?:\s+\w+){0,6}?\s+by\s+(?:the\s+|a\s+|any\s+|each\s+)?$"
 )
 # "Nothing in this Convention shall prevent X from …", "shall not prevent that Party from …": X may
 _NOT_PREVENTED = re.compile(
-    r"\b(?:shall\s+not|nothing\b[^.;]*\bshall)\s+prevent\s+(?:that\s+|the\s+|a\s+|any\s+)?$", re.I
+    r"\b(?:shall\s+not|nothing\b[^.;]*\bshall)\s+prevent\s+(?:(?:that|the|a|any)\s+(?:\w+ing\s+)?)?$", re.I
 )
 # "may be addressed directly by the judicial authorities": a passive "may" is a power only with its agent named
 _MAY_BE = re.compile(r"\bmay(?=\s+be\b)")
