@@ -88,9 +88,10 @@ def test_held_out_annotations_meet_the_bars(corpus: Path) -> None:
         # the floors sit a little under the figures measured when the English rules were written (session 8), so a
         # change that loses English ground fails here
         ("english-dev", {"agency_f1": 0.90, "norm_f1": 0.86, "counterpart_f1": 0.62}),
-        ("english-dev-2", {"agency_f1": 0.90, "norm_f1": 0.83, "counterpart_f1": 0.55}),
+        ("english-dev-2", {"agency_f1": 0.90, "norm_f1": 0.83, "counterpart_f1": 0.56}),
+        ("english-dev-3", {"agency_f1": 0.86, "norm_f1": 0.85, "counterpart_f1": 0.51}),
         ("english-heldout", {"agency_f1": 0.78, "norm_f1": 0.74, "counterpart_f1": 0.44}),
-        ("english-heldout-2", {"agency_f1": 0.88, "norm_f1": 0.77, "counterpart_f1": 0.60}),
+        ("english-heldout-2", {"agency_f1": 0.88, "norm_f1": 0.79, "counterpart_f1": 0.57}),
     ],
 )
 def test_english_annotations_are_scored_in_english(corpus: Path, folder: str, floors: dict[str, float]) -> None:
