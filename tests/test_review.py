@@ -126,6 +126,14 @@ def test_flag_page_shows_both_sides_escaped(db: str) -> None:
     assert '<span class="agency" title="customs">митні органи</span>' in page.replace("Митні", "митні")
 
 
+def test_flag_page_shows_the_interactions_the_provision_requires(db: str) -> None:
+    c = client(db)
+    login(c)
+    page = c.get("/flag", params={"id": "test-conv#art_2__para_3"}).text
+    assert 'id="international-interactions">customs&gt;competent_authority:inform</span>' in page
+    assert "international-interactions" not in c.get("/flag", params={"id": FLAG}).text
+
+
 def test_decisions_need_csrf_are_kept_with_history(db: str) -> None:
     c = client(db)
     login(c)

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from pipeline.align.run import provision_interactions
 from pipeline.errors import NormgapError
 from pipeline.ids import parse_provision_id
 from pipeline.instruments import load_instruments
@@ -245,7 +246,15 @@ def create_app(db: str, *, secret: str, instruments_file: Path = Path("corpora/i
             past = history(s, id)
             state = review_state(s, past[0] if past else None, a["text_sha256"])
         return page(
-            request, "flag.html", a=a, text=text, candidates=candidates, history=past, state=state, decisions=DECISIONS
+            request,
+            "flag.html",
+            a=a,
+            text=text,
+            interactions=provision_interactions(text),
+            candidates=candidates,
+            history=past,
+            state=state,
+            decisions=DECISIONS,
         )
 
     @app.post("/decide")
