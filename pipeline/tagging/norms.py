@@ -274,8 +274,10 @@ def _head_before(view: View, m: Mention) -> int:
     head_cases = cases(view.tokens[i].norm) if i >= 1 else frozenset()
     if i >= 1 and is_generic_head(view.tokens[i]) and "gent" in head_cases and "nomn" not in head_cases:
         before = view.tokens[i - 1]
-        if is_generic_head(before) and is_nominative_noun(before.norm):
-            return i - 1  # "Детективи органів Бюро економічної безпеки України здійснюють": the heads' chain
+        if is_generic_head(before) and (is_nominative_noun(before.norm) or before.norm in ROLES_NOMINATIVE):
+            # "Детективи органів Бюро економічної безпеки України здійснюють", "Слідчі органів … здійснюють": the
+            # heads' chain ("слідчі" reads first as an adjective)
+            return i - 1
     return i
 
 
@@ -289,7 +291,8 @@ def _governed(view: View, m: Mention) -> bool:
     if is_infinitive(prev.norm):
         return True  # "доручати Бюро економічної безпеки України розслідування": the infinitive's object
     # "після випуску товарів митні органи мають право": a mention with no genitive reading starts a new phrase
-    return first_pos(prev.norm) == "NOUN" and "gent" in mention_cases(view, m)
+    noun = first_pos(prev.norm) == "NOUN" or prev.norm in ROLES_NOMINATIVE  # "Слідчі органів …"
+    return noun and "gent" in mention_cases(view, m)
 
 
 def is_subject(view: View, m: Mention) -> bool:
