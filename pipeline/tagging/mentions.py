@@ -137,7 +137,10 @@ class AgencyMatcher:
         return _of_a_party(tokens, found)
 
 
-_PARTY_DETERMINERS = frozenset({"the", "a", "any", "its", "other", "another", "each", "that", "this", "those", "these"})
+# English determiners: what may stand between a body and "of … Party", or before a body governed by a preposition
+EN_DETERMINERS = frozenset(
+    {"the", "a", "an", "any", "each", "its", "their", "that", "those", "these", "this", "other", "another"}
+)
 # "Customs duties", "under Customs seal", "a Customs or economic union": the adjective, not the administration
 _CUSTOMS_ACTS = frozenset(
     {"shall", "may", "must", "should", "will", "can", "cannot", "is", "are", "has", "have", "need"}
@@ -190,7 +193,7 @@ def _of_a_party(tokens: Sequence[Token], mentions: list[Mention]) -> list[Mentio
             return None
         between = [t.text.lower() for t in tokens[prev.token_end : m.token_start]]
         # "a competent authority in another State Party": of that Party too
-        ok = between[:1] in (["of"], ["in"]) and len(between) <= 3 and set(between[1:]) <= _PARTY_DETERMINERS
+        ok = between[:1] in (["of"], ["in"]) and len(between) <= 3 and set(between[1:]) <= EN_DETERMINERS
         return prev.agency if ok else None
 
     return _merge_with_previous(mentions, joined)

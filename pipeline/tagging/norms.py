@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.tagging.cues import CueMatch, CueSet, default_cues
-from pipeline.tagging.mentions import DETERMINERS, PREDICATIVE, AgencyMatcher, Mention, default_matcher
+from pipeline.tagging.mentions import (
+    DETERMINERS,
+    EN_DETERMINERS,
+    PREDICATIVE,
+    AgencyMatcher,
+    Mention,
+    default_matcher,
+)
 from pipeline.tagging.morph import (
     cases,
     first_pos,
@@ -1724,14 +1731,11 @@ _EN_PREPOSITIONS = frozenset(
     {"before", "to", "by", "from", "with", "in", "on", "at", "for", "between", "among", "through", "via", "against"}
     | {"under", "upon", "into", "towards", "toward", "of", "than", "without", "within"}
 )
-_EN_DETERMINERS = frozenset(
-    {"the", "a", "an", "any", "each", "its", "their", "that", "those", "these", "this", "other"}
-)
 
 
 def _after_english_preposition(view: View, m: Mention) -> bool:
     i = m.token_start - 1
-    while i >= 0 and view.tokens[i].norm in _EN_DETERMINERS:
+    while i >= 0 and view.tokens[i].norm in EN_DETERMINERS:
         i -= 1
     return i >= 0 and view.tokens[i].norm in _EN_PREPOSITIONS
 
