@@ -167,10 +167,12 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
     clause_start = _clause_start_at(text, start)
     before: tuple[int, str] | None = None
     after: tuple[int, str] | None = None
-    names = [(m.start, m.end) for m in view.mentions] if view.lang == "en" else []
+    # a word of a body's own name is no cue for it ("контроль за додержанням податкового законодавства"); in English,
+    # of any body's name ("the competent authorities of the requested Party")
+    names = [(m.start, m.end) for m in view.mentions] if view.lang == "en" else [(start, end)]
     for cue in cues.interactions(text):
         if any(a <= cue.start and cue.end <= b for a, b in names):
-            continue  # "the competent authorities of the requested Party": a word of a body's name
+            continue
         if _WITHOUT.search(text, 0, cue.start):
             continue  # "Без будь-яких погоджень з Кабінетом Міністрів України": no interaction
         if _PURPOSE.search(text, 0, cue.start):
@@ -239,8 +241,6 @@ def _nearest_cue(view: View, start: int, end: int, cues: CueSet) -> str | None:
             if after is None or cue.start < after[0]:
                 after = (cue.start, cue.modality)
         elif cue.start < end and cue.end > start:
-            if start <= cue.start and cue.end <= end:
-                continue  # a word of the body's own name ("competent authorities of the requesting Party")
             return cue.modality
     if before is not None:
         return before[1]
