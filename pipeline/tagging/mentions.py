@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pipeline.tagging.morph import cases, first_pos
 from pipeline.tagging.registry import NOT_A_MENTION, Entry, compiled_entries, registry_cached
-from pipeline.tagging.tokens import Token, tokenize
+from pipeline.tagging.tokens import Token, closing_bracket, tokenize
 
 _FOREIGN_ADJ = re.compile(r"^(іноземн|інш|суміжн|зарубіжн)\w*$")
 _STATE = re.compile(r"^(держав|країн)\w*$")
@@ -389,7 +389,7 @@ def _bracketed_foreign_tail(tokens: Sequence[Token], j: int) -> int | None:
     """Index after "(…) інших держав" starting at j: a bracketed synonym between a body and its State."""
     if j >= len(tokens) or tokens[j].text != "(":
         return None
-    close = next((k for k in range(j + 1, min(j + 8, len(tokens))) if tokens[k].text == ")"), None)
+    close = closing_bracket(tokens, j)
     return _foreign_tail(tokens, close + 1) if close is not None else None
 
 

@@ -38,7 +38,7 @@ from pipeline.tagging.morph import (
     verb_numbers,
 )
 from pipeline.tagging.registry import registry_cached
-from pipeline.tagging.tokens import Token, tokenize
+from pipeline.tagging.tokens import Token, closing_bracket, tokenize
 
 _CLAUSE_BREAK = frozenset({";", ".", ":", "?", "!"})
 _LIST_JOINERS = frozenset({"та", "і", "й", "або", ",", "чи"})
@@ -1020,7 +1020,7 @@ def deciders(view: View, start: int, end: int) -> list[Mention]:
 def _past_listing(view: View, i: int) -> int:
     """The token after a bracketed aside ("(або його заступника)") and the comma or conjunction that go on a list."""
     if i < len(view.tokens) and view.tokens[i].text == "(":
-        close = next((k for k in range(i + 1, min(i + 8, len(view.tokens))) if view.tokens[k].text == ")"), None)
+        close = closing_bracket(view.tokens, i)
         i = close + 1 if close is not None else i
     listed = i
     while i < len(view.tokens) and view.tokens[i].norm in _LIST_JOINERS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline.tagging.morph import fold
@@ -24,3 +25,8 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def closing_bracket(tokens: Sequence[Token], opening: int, reach: int = 8) -> int | None:
+    """The index of the ")" that closes a short bracketed aside opened at `opening` (within `reach` tokens)."""
+    return next((k for k in range(opening + 1, min(opening + reach, len(tokens))) if tokens[k].text == ")"), None)
